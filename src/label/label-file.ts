@@ -1,0 +1,188 @@
+import { HeguiError, isHeguiError } from '../errors.ts';
+import { hasErrors, type LabelFinding } from './aigc/findings.ts';
+import { type ParsedLabel, parseLabelText, validateRecord } from './aigc/parse.ts';
+import { type AigcRecord, recordsEqual } from './aigc/record.ts';
+import type { Codec, CodecWarning, LabelSite, MediaKind, WriteOptions } from './codecs/codec.ts';
+import { sniffCodec } from './codecs/registry.ts';
+import { AtomicFileSink, MemorySink } from './io/sink.ts';
+import { BufferSource, type ByteSource, FileSource } from './io/source.ts';
+
+export interface FormatInfo {
+  codec: string;
+  name: string;
+  kind: MediaKind;
+}
+
+export interface SiteReading extends LabelSite {
+  parsed: ParsedLabel;
+}
+
+export type FileFindingCode = 'no_label' | 'multiple_labels' | 'labels_disagree';
+
+export interface FileFinding {
+  code: FileFindingCode;
+  severity: 'error';
+  message: string;
+}
+
+export interface LabelReading {
+  format: FormatInfo;
+  size: number;
+  /** Every label site found, in file order, each with its parse result. */
+  sites: SiteReading[];
+  /** The label, when at least one site holds a complete record (the first normative one preferred). */
+  label: AigcRecord | null;
+  /** File-level findings (GB 45438 6.1 c: exactly one label). Site findings live on each site. */
+  findings: FileFinding[];
+  warnings: CodecWarning[];
+}
+
+const formatOf = (c: Codec): FormatInfo => ({ codec: c.id, name: c.name, kind: c.kind });
+
+async function withSource<T>(input: string | Uint8Array, fn: (src: ByteSource) => Promise<T>): Promise<T> {
+  const src = typeof input === 'string' ? await FileSource.open(input) : new BufferSource(input);
+  try {
+    return await fn(src);
+  } finally {
+    await src.close();
+  }
+}
+
+export async function detectFormat(input: string | Uint8Array): Promise<FormatInfo | null> {
+  return withSource(input, async (src) => {
+    const c = await sniffCodec(src);
+    return c ? formatOf(c) : null;
+  });
+}
+
+async function requireCodec(src: ByteSource): Promise<Codec> {
+  const codec = await sniffCodec(src);
+  if (!codec) throw new HeguiError('format_unknown', 'the file is not in a format Hegui recognises (checked by its magic bytes)');
+  return codec;
+}
+
+/** Read every label placement of a file (path or bytes) and report what is there. */
+export async function readLabel(input: string | Uint8Array): Promise<LabelReading> {
+  return withSource(input, async (src) => {
+    const codec = await requireCodec(src);
+    const { sites, warnings } = await codec.read(src);
+    return summarise(formatOf(codec), src.size, sites, warnings);
+  });
+}
+
+function summarise(format: FormatInfo, size: number, raw: LabelSite[], warnings: CodecWarning[]): LabelReading {
+  const sites = raw.map((s) => ({ ...s, parsed: parseLabelText(s.text) }));
+  const findings: FileFinding[] = [];
+  if (sites.length === 0) findings.push({ code: 'no_label', severity: 'error', message: 'the file carries no metadata label' });
+  if (sites.length > 1) {
+    findings.push({
+      code: 'multiple_labels',
+      severity: 'error',
+      message: `the file carries ${sites.length} labels; GB 45438 6.1 c requires exactly one`,
+    });
+    const records = sites.map((s) => s.parsed.record);
+    const first = records[0];
+    if (records.some((r) => !r || !first || !recordsEqual(r, first))) {
+      findings.push({ code: 'labels_disagree', severity: 'error', message: 'the labels in the file disagree' });
+    }
+  }
+  const complete = sites.filter((s) => s.parsed.record);
+  const chosen = complete.find((s) => s.normative) ?? complete[0];
+  return { format, size, sites, label: chosen?.parsed.record ?? null, findings, warnings };
+}
+
+export interface WriteLabelOptions extends WriteOptions {
+  /** Where to write; defaults to replacing the input in place. */
+  out?: string;
+}
+
+export interface WriteLabelResult {
+  path: string;
+  format: FormatInfo;
+  bytesIn: number;
+  bytesOut: number;
+  /** How many label sites the input had (all replaced by the one written). */
+  replaced: number;
+}
+
+function assertWritable(label: AigcRecord): void {
+  const findings = validateRecord(label);
+  if (hasErrors(findings)) {
+    throw new HeguiError('label_invalid', `the label cannot be written: ${findings.map((f) => f.message).join('; ')}`);
+  }
+}
+
+function requireWriter(codec: Codec): NonNullable<Codec['write']> {
+  if (!codec.write) throw new HeguiError('format_unsupported', `writing labels into ${codec.name} files is not supported`);
+  return codec.write.bind(codec);
+}
+
+/** Check that the output carries exactly the label written, in the normative placement, and nothing else. */
+async function readBack(codec: Codec, out: ByteSource, label: AigcRecord): Promise<void> {
+  const again = await sniffCodec(out);
+  if (again?.id !== codec.id) {
+    throw new HeguiError('readback_failed', `the output is no longer recognised as ${codec.name}`);
+  }
+  const { sites } = await codec.read(out);
+  const parsed = sites.map((s) => ({ site: s, parsed: parseLabelText(s.text) }));
+  const ok =
+    parsed.length === 1 && parsed[0]!.site.normative && parsed[0]!.parsed.record && recordsEqual(parsed[0]!.parsed.record, label);
+  if (!ok) {
+    throw new HeguiError('readback_failed', `the output read back with ${sites.length} label site(s), not the one label written`, {
+      sites: sites.length,
+    });
+  }
+}
+
+/**
+ * Write the label into a file: sniff, write the normative placement (replacing every existing label), read the
+ * output back, then atomically replace the target. On any failure the input is untouched and no output is left.
+ */
+export async function writeLabel(path: string, label: AigcRecord, options: WriteLabelOptions = {}): Promise<WriteLabelResult> {
+  assertWritable(label);
+  const target = options.out ?? path;
+  return withSource(path, async (src) => {
+    const codec = await requireCodec(src);
+    const write = requireWriter(codec);
+    const before = await codec.read(src).catch((e: unknown) => {
+      if (isHeguiError(e)) throw e;
+      throw new HeguiError('malformed', `the ${codec.name} structure could not be read`);
+    });
+    const sink = await AtomicFileSink.create(target);
+    try {
+      await write(src, sink, label, options);
+      await sink.finish();
+      const out = await FileSource.open(sink.tempPath);
+      try {
+        await readBack(codec, out, label);
+      } finally {
+        await out.close();
+      }
+      await sink.commit();
+      return {
+        path: target,
+        format: formatOf(codec),
+        bytesIn: src.size,
+        bytesOut: sink.position,
+        replaced: before.sites.length,
+      };
+    } catch (e) {
+      await sink.abort();
+      throw e;
+    }
+  });
+}
+
+/** The same as {@link writeLabel} for bytes in memory (gateway outputs): returns the labelled bytes. */
+export async function labelBytes(bytes: Uint8Array, label: AigcRecord): Promise<Uint8Array> {
+  assertWritable(label);
+  const src = new BufferSource(bytes);
+  const codec = await requireCodec(src);
+  const sink = new MemorySink();
+  await requireWriter(codec)(src, sink, label);
+  const out = sink.bytes();
+  await readBack(codec, new BufferSource(out), label);
+  return out;
+}
+
+export type { LabelFinding };

@@ -1,0 +1,25 @@
+/**
+ * A conformance fixture: one file made by a real encoder, and how to check it independently.
+ * Every codec contributes fixtures; `codecs.test.ts` runs the same cases over all of them.
+ */
+export interface CodecFixture {
+  /** The codec id the file must sniff as. */
+  codec: string;
+  /** Unique, descriptive: `jpeg-exif-icc`, `mp4-moov-at-end`. */
+  name: string;
+  /** Make the file in `dir` (with sharp, ffmpeg, …) and return its path. Called once per fixture. */
+  make(dir: string): Promise<string>;
+  /**
+   * How to show the payload is unchanged: `pixels` (sharp decode), `packets` (ffmpeg stream packets byte-identical),
+   * or a custom comparison that throws on a difference.
+   */
+  payload: 'pixels' | 'packets' | ((before: string, after: string) => Promise<void>);
+  /** An independent reader of the label text: exiftool's TC260 XMP, ffprobe's AIGC tag, or a custom reader. */
+  reader: 'exiftool' | 'ffprobe' | ((path: string) => Promise<string | undefined>);
+  /** Assert the other metadata of `before` is still in `after` (EXIF, ICC, ID3 frames, tags, chapters, …). */
+  preserved?: (before: string, after: string) => Promise<void>;
+  /** Byte offsets of structural boundaries worth truncating at (box/chunk starts and ends); added to the defaults. */
+  boundaries?: (path: string) => Promise<number[]>;
+  /** Skip with a printed reason (for a reader that cannot see this placement, say). */
+  skip?: string;
+}
