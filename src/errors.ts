@@ -42,7 +42,11 @@ export const truncated = (what: string, offset: number, needed?: number): HeguiE
   });
 
 export const malformed = (what: string, offset?: number): HeguiError =>
-  new HeguiError('malformed', offset === undefined ? what : `${what} (at byte ${offset})`, offset === undefined ? {} : { offset });
+  new HeguiError(
+    'malformed',
+    offset === undefined ? what : `${what} (at byte ${offset})`,
+    offset === undefined ? {} : { offset },
+  );
 
 export const oversize = (what: string, size: number, limit: number): HeguiError =>
   new HeguiError('oversize', `${what} is ${size} bytes, over the limit of ${limit}`, { size, limit });

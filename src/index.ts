@@ -3,7 +3,16 @@
  */
 import './label/codecs/index.ts';
 
-export { HeguiError, isHeguiError, type HeguiErrorCode } from './errors.ts';
+export { HeguiError, type HeguiErrorCode, isHeguiError } from './errors.ts';
+export { type UsccResult, validateUscc } from './identity/uscc.ts';
+export { hasErrors, type LabelFinding, type LabelFindingCode } from './label/aigc/findings.ts';
+export { charsetViolation, type ParsedLabel, parseLabelText, validateRecord } from './label/aigc/parse.ts';
+export {
+  formatProviderCode,
+  type ProviderCode,
+  type ProviderCodeCheck,
+  parseProviderCode,
+} from './label/aigc/provider-code.ts';
 export {
   AIGC_FIELDS,
   type AigcField,
@@ -17,16 +26,6 @@ export {
   serializeBare,
   serializeWrapped,
 } from './label/aigc/record.ts';
-export { type LabelFinding, type LabelFindingCode, hasErrors } from './label/aigc/findings.ts';
-export { charsetViolation, type ParsedLabel, parseLabelText, validateRecord } from './label/aigc/parse.ts';
-export {
-  formatProviderCode,
-  parseProviderCode,
-  type ProviderCode,
-  type ProviderCodeCheck,
-} from './label/aigc/provider-code.ts';
-export { validateUscc, type UsccResult } from './identity/uscc.ts';
-export { buildXmpPacket, mergeXmpAigc, readXmpAigc, TC260_NS } from './label/xmp/xmp.ts';
 export type { Codec, CodecWarning, LabelSite, MediaKind } from './label/codecs/codec.ts';
 export { allCodecs, codecById } from './label/codecs/index.ts';
 export {
@@ -37,7 +36,8 @@ export {
   labelBytes,
   readLabel,
   type SiteReading,
-  writeLabel,
   type WriteLabelOptions,
   type WriteLabelResult,
+  writeLabel,
 } from './label/label-file.ts';
+export { buildXmpPacket, mergeXmpAigc, readXmpAigc, TC260_NS } from './label/xmp/xmp.ts';

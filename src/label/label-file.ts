@@ -57,7 +57,8 @@ export async function detectFormat(input: string | Uint8Array): Promise<FormatIn
 
 async function requireCodec(src: ByteSource): Promise<Codec> {
   const codec = await sniffCodec(src);
-  if (!codec) throw new HeguiError('format_unknown', 'the file is not in a format Hegui recognises (checked by its magic bytes)');
+  if (!codec)
+    throw new HeguiError('format_unknown', 'the file is not in a format Hegui recognises (checked by its magic bytes)');
   return codec;
 }
 
@@ -73,7 +74,8 @@ export async function readLabel(input: string | Uint8Array): Promise<LabelReadin
 function summarise(format: FormatInfo, size: number, raw: LabelSite[], warnings: CodecWarning[]): LabelReading {
   const sites = raw.map((s) => ({ ...s, parsed: parseLabelText(s.text) }));
   const findings: FileFinding[] = [];
-  if (sites.length === 0) findings.push({ code: 'no_label', severity: 'error', message: 'the file carries no metadata label' });
+  if (sites.length === 0)
+    findings.push({ code: 'no_label', severity: 'error', message: 'the file carries no metadata label' });
   if (sites.length > 1) {
     findings.push({
       code: 'multiple_labels',
@@ -113,7 +115,8 @@ function assertWritable(label: AigcRecord): void {
 }
 
 function requireWriter(codec: Codec): NonNullable<Codec['write']> {
-  if (!codec.write) throw new HeguiError('format_unsupported', `writing labels into ${codec.name} files is not supported`);
+  if (!codec.write)
+    throw new HeguiError('format_unsupported', `writing labels into ${codec.name} files is not supported`);
   return codec.write.bind(codec);
 }
 
@@ -126,11 +129,18 @@ async function readBack(codec: Codec, out: ByteSource, label: AigcRecord): Promi
   const { sites } = await codec.read(out);
   const parsed = sites.map((s) => ({ site: s, parsed: parseLabelText(s.text) }));
   const ok =
-    parsed.length === 1 && parsed[0]!.site.normative && parsed[0]!.parsed.record && recordsEqual(parsed[0]!.parsed.record, label);
+    parsed.length === 1 &&
+    parsed[0]!.site.normative &&
+    parsed[0]!.parsed.record &&
+    recordsEqual(parsed[0]!.parsed.record, label);
   if (!ok) {
-    throw new HeguiError('readback_failed', `the output read back with ${sites.length} label site(s), not the one label written`, {
-      sites: sites.length,
-    });
+    throw new HeguiError(
+      'readback_failed',
+      `the output read back with ${sites.length} label site(s), not the one label written`,
+      {
+        sites: sites.length,
+      },
+    );
   }
 }
 
@@ -138,7 +148,11 @@ async function readBack(codec: Codec, out: ByteSource, label: AigcRecord): Promi
  * Write the label into a file: sniff, write the normative placement (replacing every existing label), read the
  * output back, then atomically replace the target. On any failure the input is untouched and no output is left.
  */
-export async function writeLabel(path: string, label: AigcRecord, options: WriteLabelOptions = {}): Promise<WriteLabelResult> {
+export async function writeLabel(
+  path: string,
+  label: AigcRecord,
+  options: WriteLabelOptions = {},
+): Promise<WriteLabelResult> {
   assertWritable(label);
   const target = options.out ?? path;
   return withSource(path, async (src) => {

@@ -5,7 +5,10 @@ const require = createRequire(import.meta.url);
 
 function onPath(name: string): string | undefined {
   try {
-    const p = execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const p = execFileSync('sh', ['-c', `command -v ${name}`], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     return p || undefined;
   } catch {
     return undefined;

@@ -8,14 +8,25 @@ import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type AigcRecord, createLabel, isHeguiError, labelBytes, parseLabelText, readLabel, writeLabel } from '../../src/index.ts';
+import {
+  type AigcRecord,
+  createLabel,
+  isHeguiError,
+  labelBytes,
+  parseLabelText,
+  readLabel,
+  writeLabel,
+} from '../../src/index.ts';
 import { exiftool, exiftoolAigc, ffprobeAigc, packetHashes, pixelHash, sha256File } from '../support/media.ts';
 import type { CodecFixture } from './fixture.ts';
 import { allFixtures } from './fixtures/index.ts';
 
 const PRODUCER = '001191440300708461136T1XGW3';
 const first: AigcRecord = createLabel({ producer: PRODUCER, produceId: 'first-0001' });
-const second: AigcRecord = { ...createLabel({ producer: PRODUCER, produceId: 'second-0002', label: '2' }), ReservedCode1: 'x"y' };
+const second: AigcRecord = {
+  ...createLabel({ producer: PRODUCER, produceId: 'second-0002', label: '2' }),
+  ReservedCode1: 'x"y',
+};
 
 let root: string;
 before(async () => {
@@ -34,7 +45,8 @@ async function independentRead(f: CodecFixture, path: string): Promise<string | 
 
 async function assertPayload(f: CodecFixture, a: string, b: string): Promise<void> {
   if (f.payload === 'pixels') assert.equal(await pixelHash(b), await pixelHash(a), 'decoded pixels changed');
-  else if (f.payload === 'packets') assert.deepEqual(await packetHashes(b), await packetHashes(a), 'stream packets changed');
+  else if (f.payload === 'packets')
+    assert.deepEqual(await packetHashes(b), await packetHashes(a), 'stream packets changed');
   else await f.payload(a, b);
 }
 
@@ -43,7 +55,8 @@ async function cutPoints(f: CodecFixture, path: string, size: number): Promise<n
   const pts = new Set<number>();
   for (let i = 0; i < Math.min(64, size); i++) pts.add(i);
   for (let k = 1; k < 48; k++) pts.add(Math.floor((size * k) / 48));
-  for (const b of (await f.boundaries?.(path)) ?? []) for (const d of [-1, 0, 1]) if (b + d > 0 && b + d < size) pts.add(b + d);
+  for (const b of (await f.boundaries?.(path)) ?? [])
+    for (const d of [-1, 0, 1]) if (b + d > 0 && b + d < size) pts.add(b + d);
   return [...pts].sort((x, y) => x - y);
 }
 
@@ -72,7 +85,10 @@ for (const f of allFixtures) {
       const r = await readLabel(original);
       assert.equal(r.format.codec, f.codec);
       assert.equal(r.sites.length, 0);
-      assert.deepEqual(r.findings.map((x) => x.code), ['no_label']);
+      assert.deepEqual(
+        r.findings.map((x) => x.code),
+        ['no_label'],
+      );
     });
 
     it('round trip: the label written reads back, exactly one, in the normative placement', async () => {
@@ -161,7 +177,10 @@ for (const f of allFixtures) {
       const copy = join(dir, 'copy.bin');
       await copyFile(original, copy);
       const hash = await sha256File(copy);
-      await assert.rejects(writeLabel(copy, { ...first, ContentProducer: '中文名' }), (e: unknown) => isHeguiError(e) && e.code === 'label_invalid');
+      await assert.rejects(
+        writeLabel(copy, { ...first, ContentProducer: '中文名' }),
+        (e: unknown) => isHeguiError(e) && e.code === 'label_invalid',
+      );
       assert.equal(await sha256File(copy), hash);
     });
   });

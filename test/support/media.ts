@@ -17,13 +17,37 @@ export async function ffmpeg(args: string[]): Promise<void> {
  * media payload is byte-identical, whatever happened to the metadata.
  */
 export async function packetHashes(path: string): Promise<string[]> {
-  const out = await runOk(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-i', path, '-map', '0', '-c', 'copy', '-f', 'framemd5', '-']);
+  const out = await runOk(ffmpegPath(), [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-i',
+    path,
+    '-map',
+    '0',
+    '-c',
+    'copy',
+    '-f',
+    'framemd5',
+    '-',
+  ]);
   return out.split('\n').filter((l) => l && !l.startsWith('#'));
 }
 
 /** Hashes of every decoded frame / audio block (`-f framemd5` with decoding). */
 export async function decodedHashes(path: string): Promise<string[]> {
-  const out = await runOk(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-i', path, '-map', '0', '-f', 'framemd5', '-']);
+  const out = await runOk(ffmpegPath(), [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-i',
+    path,
+    '-map',
+    '0',
+    '-f',
+    'framemd5',
+    '-',
+  ]);
   return out.split('\n').filter((l) => l && !l.startsWith('#'));
 }
 
@@ -40,7 +64,16 @@ export interface ProbeResult {
 }
 
 export async function ffprobe(path: string): Promise<ProbeResult> {
-  const out = await runOk(ffprobePath(), ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-show_chapters', path]);
+  const out = await runOk(ffprobePath(), [
+    '-v',
+    'error',
+    '-print_format',
+    'json',
+    '-show_format',
+    '-show_streams',
+    '-show_chapters',
+    path,
+  ]);
   return JSON.parse(out) as ProbeResult;
 }
 
@@ -64,5 +97,7 @@ export async function exiftoolRaw(path: string, args: string[] = ['-G1', '-a']):
 }
 
 export async function sha256File(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }

@@ -1,5 +1,5 @@
-import { AIGC_FIELDS, type AigcRecord, isAigcField, LABEL_VALUES, MAX_LABEL_BYTES } from './record.ts';
 import type { LabelFinding } from './findings.ts';
+import { AIGC_FIELDS, type AigcRecord, isAigcField, LABEL_VALUES, MAX_LABEL_BYTES } from './record.ts';
 
 export type LabelForm = 'bare' | 'wrapped';
 
@@ -36,19 +36,28 @@ export function parseLabelText(text: string): ParsedLabel {
   if (bytes > MAX_LABEL_BYTES) {
     return {
       fields: {},
-      findings: [{ code: 'oversize', severity: 'error', message: `label text is ${bytes} bytes, over ${MAX_LABEL_BYTES}` }],
+      findings: [
+        { code: 'oversize', severity: 'error', message: `label text is ${bytes} bytes, over ${MAX_LABEL_BYTES}` },
+      ],
     };
   }
   const trimmed = text.replace(/^\uFEFF/, '').trim();
-  if (trimmed === '') return { fields: {}, findings: [{ code: 'empty', severity: 'error', message: 'label text is empty' }] };
+  if (trimmed === '')
+    return { fields: {}, findings: [{ code: 'empty', severity: 'error', message: 'label text is empty' }] };
   let value: unknown;
   try {
     value = JSON.parse(trimmed);
   } catch {
-    return { fields: {}, findings: [{ code: 'malformed_json', severity: 'error', message: 'label text is not valid JSON' }] };
+    return {
+      fields: {},
+      findings: [{ code: 'malformed_json', severity: 'error', message: 'label text is not valid JSON' }],
+    };
   }
   if (!isPlainObject(value)) {
-    return { fields: {}, findings: [{ code: 'not_object', severity: 'error', message: 'label JSON is not an object' }] };
+    return {
+      fields: {},
+      findings: [{ code: 'not_object', severity: 'error', message: 'label JSON is not an object' }],
+    };
   }
   let form: LabelForm = 'bare';
   let obj: Record<string, unknown> = value;
@@ -58,7 +67,9 @@ export function parseLabelText(text: string): ParsedLabel {
       return {
         form: 'wrapped',
         fields: {},
-        findings: [{ code: 'not_object', severity: 'error', field: 'AIGC', message: 'the AIGC wrapper does not hold an object' }],
+        findings: [
+          { code: 'not_object', severity: 'error', field: 'AIGC', message: 'the AIGC wrapper does not hold an object' },
+        ],
       };
     }
     form = 'wrapped';
@@ -71,11 +82,21 @@ function validateFields(obj: Record<string, unknown>, findings: LabelFinding[]):
   const fields: Partial<Record<string, string>> = {};
   for (const [k, v] of Object.entries(obj)) {
     if (!isAigcField(k)) {
-      findings.push({ code: 'extra_field', severity: 'error', field: k.slice(0, 64), message: `field not in GB 45438 App. E` });
+      findings.push({
+        code: 'extra_field',
+        severity: 'error',
+        field: k.slice(0, 64),
+        message: `field not in GB 45438 App. E`,
+      });
       continue;
     }
     if (typeof v !== 'string') {
-      findings.push({ code: 'non_string_value', severity: 'error', field: k, message: `${k} is a ${typeName(v)}, not a string` });
+      findings.push({
+        code: 'non_string_value',
+        severity: 'error',
+        field: k,
+        message: `${k} is a ${typeName(v)}, not a string`,
+      });
       continue;
     }
     fields[k] = v;
@@ -99,7 +120,12 @@ export function validateValues(fields: Partial<Record<string, string>>): LabelFi
   const findings: LabelFinding[] = [];
   const label = fields['Label'];
   if (label !== undefined && !(LABEL_VALUES as readonly string[]).includes(label)) {
-    findings.push({ code: 'label_value_invalid', severity: 'error', field: 'Label', message: 'Label must be "1", "2" or "3"' });
+    findings.push({
+      code: 'label_value_invalid',
+      severity: 'error',
+      field: 'Label',
+      message: 'Label must be "1", "2" or "3"',
+    });
   }
   for (const f of AIGC_FIELDS) {
     const v = fields[f];
@@ -121,7 +147,8 @@ export function validateValues(fields: Partial<Record<string, string>>): LabelFi
 export function validateRecord(record: AigcRecord): LabelFinding[] {
   const findings = validateFields(record as unknown as Record<string, unknown>, []).findings;
   for (const f of ['ContentProducer', 'ProduceID'] as const) {
-    if (record[f] === '') findings.push({ code: 'missing_field', severity: 'error', field: f, message: `${f} is empty` });
+    if (record[f] === '')
+      findings.push({ code: 'missing_field', severity: 'error', field: f, message: `${f} is empty` });
   }
   return findings;
 }

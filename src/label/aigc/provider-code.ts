@@ -40,10 +40,16 @@ export const SERVICE_TYPE = { generation: '1', propagation: '2' } as const;
 export function parseProviderCode(text: string): ProviderCodeCheck {
   const problems: ProviderCodeCheck['problems'] = [];
   if (text.length !== 27) {
-    return { valid: false, problems: [{ problem: 'length', message: `provider code has ${text.length} characters, not 27` }] };
+    return {
+      valid: false,
+      problems: [{ problem: 'length', message: `provider code has ${text.length} characters, not 27` }],
+    };
   }
   if (!/^[0-9A-Z]{27}$/.test(text)) {
-    return { valid: false, problems: [{ problem: 'character', message: 'provider code allows only digits and upper-case letters' }] };
+    return {
+      valid: false,
+      problems: [{ problem: 'character', message: 'provider code allows only digits and upper-case letters' }],
+    };
   }
   const code: ProviderCode = {
     formatCode: text.slice(0, 2),
@@ -55,7 +61,8 @@ export function parseProviderCode(text: string): ProviderCodeCheck {
   };
   if (code.formatCode !== '00') problems.push({ problem: 'format_code', message: 'format code must be "00"' });
   // Only organisations (1) are confirmed by the guide; the code for natural persons is not.
-  if (code.subjectType !== '1') problems.push({ problem: 'subject_type', message: 'subject type must be "1" (organisation)' });
+  if (code.subjectType !== '1')
+    problems.push({ problem: 'subject_type', message: 'subject type must be "1" (organisation)' });
   if (code.binding !== '1') problems.push({ problem: 'binding', message: 'binding must be "1" (bound to the USCC)' });
   const uscc = validateUscc(code.uscc);
   if (!uscc.valid) {
@@ -64,7 +71,8 @@ export function parseProviderCode(text: string): ProviderCodeCheck {
       length: 'the embedded unified social credit code has the wrong length',
       character: 'the embedded unified social credit code uses a character outside GB 32100 (no I, O, S, V, Z)',
       checksum: 'the embedded unified social credit code fails its GB 32100 check character',
-      organisation_code_checksum: 'the organisation code inside the unified social credit code fails its GB 11714 check',
+      organisation_code_checksum:
+        'the organisation code inside the unified social credit code fails its GB 11714 check',
     };
     problems.push({ problem: `uscc_${reason}` as ProviderCodeProblem, message: text[reason]! });
   }
@@ -74,11 +82,7 @@ export function parseProviderCode(text: string): ProviderCodeCheck {
   return { valid: problems.length === 0, code, problems };
 }
 
-export function formatProviderCode(parts: {
-  uscc: string;
-  serviceType?: '1' | '2';
-  modelCode?: string;
-}): string {
+export function formatProviderCode(parts: { uscc: string; serviceType?: '1' | '2'; modelCode?: string }): string {
   const modelCode = parts.modelCode ?? '0000';
   if (!/^[0-9A-Z]{4}$/.test(modelCode)) {
     throw new HeguiError('usage', 'model/app code must be 4 digits or upper-case letters');

@@ -3,8 +3,10 @@ export const u16be = (b: Uint8Array, o: number): number => (b[o]! << 8) | b[o + 
 export const u16le = (b: Uint8Array, o: number): number => b[o]! | (b[o + 1]! << 8);
 export const u24be = (b: Uint8Array, o: number): number => (b[o]! << 16) | (b[o + 1]! << 8) | b[o + 2]!;
 export const u24le = (b: Uint8Array, o: number): number => b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16);
-export const u32be = (b: Uint8Array, o: number): number => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-export const u32le = (b: Uint8Array, o: number): number => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+export const u32be = (b: Uint8Array, o: number): number =>
+  ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+export const u32le = (b: Uint8Array, o: number): number =>
+  (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
 /** 64-bit big-endian as a number; throws past 2^53 (no file here is that large). */
 export function u64be(b: Uint8Array, o: number): number {
   const hi = u32be(b, o);
@@ -71,7 +73,11 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
 
 export function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from = 0): number {
   const first = needle[0];
-  outer: for (let i = hay.indexOf(first!, from); i >= 0 && i <= hay.length - needle.length; i = hay.indexOf(first!, i + 1)) {
+  outer: for (
+    let i = hay.indexOf(first!, from);
+    i >= 0 && i <= hay.length - needle.length;
+    i = hay.indexOf(first!, i + 1)
+  ) {
     for (let j = 1; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
     return i;
   }

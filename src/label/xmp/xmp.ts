@@ -21,7 +21,8 @@ export interface XmpAigcProperty {
 function guard(packet: string): void {
   if (packet.length > MAX_XMP_BYTES) throw oversize('the XMP packet', packet.length, MAX_XMP_BYTES);
   // A DTD can define entities that expand without bound; XMP never needs one.
-  if (/<!DOCTYPE|<!ENTITY/i.test(packet)) throw new HeguiError('malformed', 'XMP packet contains a DOCTYPE or ENTITY declaration');
+  if (/<!DOCTYPE|<!ENTITY/i.test(packet))
+    throw new HeguiError('malformed', 'XMP packet contains a DOCTYPE or ENTITY declaration');
 }
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -97,7 +98,9 @@ export function removeXmpAigc(packet: string): string {
   for (const prefix of tc260Prefixes(packet)) {
     const re = propertyRegexes(prefix);
     out = out.replace(re.element, '').replace(re.empty, '');
-    out = out.replace(re.attribute, (m, _sp, _v, _a, _b, offset: number, whole: string) => (insideTag(whole, offset) ? '' : m));
+    out = out.replace(re.attribute, (m, _sp, _v, _a, _b, offset: number, whole: string) =>
+      insideTag(whole, offset) ? '' : m,
+    );
   }
   return out;
 }
@@ -110,7 +113,8 @@ export function mergeXmpAigc(packet: string | null, record: AigcRecord): string 
   if (packet === null || packet.trim() === '') return buildXmpPacket(record);
   const cleaned = removeXmpAigc(packet);
   const rdfPrefix = prefixFor(cleaned, RDF_NS);
-  if (!rdfPrefix) throw new HeguiError('malformed', 'the existing XMP packet has no rdf:RDF element; it cannot be merged safely');
+  if (!rdfPrefix)
+    throw new HeguiError('malformed', 'the existing XMP packet has no rdf:RDF element; it cannot be merged safely');
   const close = new RegExp(`</${escapeRe(rdfPrefix)}:RDF\\s*>`);
   const m = close.exec(cleaned);
   if (!m) throw new HeguiError('malformed', 'the existing XMP packet has no closing rdf:RDF tag');

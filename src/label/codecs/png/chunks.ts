@@ -38,12 +38,15 @@ export async function walkPng(src: ByteSource, strict: boolean): Promise<PngWalk
   let pos = PNG_SIGNATURE.length;
   try {
     while (pos < src.size) {
-      if (chunks.length >= MAX_CHUNKS) throw new HeguiError('oversize', 'the PNG has too many chunks', { limit: MAX_CHUNKS });
+      if (chunks.length >= MAX_CHUNKS)
+        throw new HeguiError('oversize', 'the PNG has too many chunks', { limit: MAX_CHUNKS });
       const h = await src.read(pos, 8);
       const length = u32be(h, 0);
       const type = ascii(h, 4, 4);
-      if (length > MAX_CHUNK_LENGTH) throw new HeguiError('malformed', `PNG chunk length ${length} exceeds 2^31-1`, { offset: pos });
-      if (!/^[A-Za-z]{4}$/.test(type)) throw new HeguiError('malformed', 'PNG chunk type is not four letters', { offset: pos });
+      if (length > MAX_CHUNK_LENGTH)
+        throw new HeguiError('malformed', `PNG chunk length ${length} exceeds 2^31-1`, { offset: pos });
+      if (!/^[A-Za-z]{4}$/.test(type))
+        throw new HeguiError('malformed', 'PNG chunk type is not four letters', { offset: pos });
       if (pos + 12 + length > src.size) throw truncated(`PNG chunk ${type}`, pos, length + 12);
       chunks.push({ type, offset: pos, length });
       pos += 12 + length;

@@ -5,7 +5,15 @@ import type { ByteSink } from '../../io/sink.ts';
 import type { ByteSource } from '../../io/source.ts';
 import { mergeXmpAigc, readXmpAigc, removeXmpAigc } from '../../xmp/xmp.ts';
 import type { Codec, CodecReadResult, CodecWarning, LabelSite } from '../codec.ts';
-import { buildChunk, chunkCrcOk, chunkTotalLength, PNG_SIGNATURE, type PngChunk, readChunkData, walkPng } from './chunks.ts';
+import {
+  buildChunk,
+  chunkCrcOk,
+  chunkTotalLength,
+  PNG_SIGNATURE,
+  type PngChunk,
+  readChunkData,
+  walkPng,
+} from './chunks.ts';
 import { decodeTextChunk, encodeITXt, XMP_KEYWORD } from './text.ts';
 
 /** Text chunks larger than this are not label carriers; they are copied, not parsed. */
@@ -37,7 +45,11 @@ async function readTextChunks(src: ByteSource, chunks: PngChunk[], warnings: Cod
       if (!isHeguiError(e)) throw e;
       // An AIGC text chunk that cannot be decoded is still evidence of a label site.
       const keyword = new TextDecoder('latin1').decode(data.subarray(0, Math.max(0, data.indexOf(0))));
-      warnings.push({ code: 'text_chunk_malformed', message: `${chunk.type} "${keyword.slice(0, 79)}": ${e.message}`, offset: chunk.offset });
+      warnings.push({
+        code: 'text_chunk_malformed',
+        message: `${chunk.type} "${keyword.slice(0, 79)}": ${e.message}`,
+        offset: chunk.offset,
+      });
       if (keyword === 'AIGC') out.push({ chunk, keyword, text: '' });
     }
   }

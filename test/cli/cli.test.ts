@@ -1,0 +1,146 @@
+/** The CLI, run as a user runs it: the real `bin/hegui.js` (built by `npm test` before the tests). */
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { readLabel } from '../../src/index.ts';
+import { exiftool, exiftoolAigc, sha256File } from '../support/media.ts';
+import { run } from '../support/run.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/hegui.js', import.meta.url));
+const P = '001191440300708461136T1XGW3';
+const hegui = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  run(process.execPath, [BIN, ...args], { env: { ...process.env, CI: 'true', HEGUI_PRODUCER: '', ...env } });
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hegui-cli-'));
+  await mkdir(join(dir, 'in/sub'), { recursive: true });
+  const png = (c: string) => sharp({ create: { width: 32, height: 24, channels: 3, background: c } }).png();
+  await png('#ff0000').toFile(join(dir, 'in/a.png'));
+  await png('#00ff00').toFile(join(dir, 'in/sub/b.png'));
+  // A JPEG-free check of sniffing: PNG bytes behind a .jpg name are still labelled as PNG.
+  await png('#0000ff').toFile(join(dir, 'in/sub/really-png.jpg'));
+  await writeFile(join(dir, 'in/notes.txt'), 'not media');
+});
+after(async () => {
+  await exiftool.end();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('hegui label', () => {
+  it('labels a folder into --out, keeping relative paths, unique ProduceIDs, skipping unsupported files', async () => {
+    const out = join(dir, 'out1');
+    const r = await hegui(['label', join(dir, 'in'), '--producer', P, '--out', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Labelled 3 file\(s\), skipped 1 \(not a supported format\), failed 0/);
+    assert.doesNotMatch(r.stdout + r.stderr, /\r/, 'no redrawn progress bar when not on a terminal');
+    const ids = new Set<string>();
+    for (const f of ['a.png', 'sub/b.png', 'sub/really-png.jpg']) {
+      const reading = await readLabel(join(out, f));
+      assert.equal(reading.format.codec, 'png');
+      assert.equal(reading.label?.ContentProducer, P);
+      assert.equal(reading.label?.PropagateID, reading.label?.ProduceID);
+      ids.add(reading.label!.ProduceID);
+      assert.ok(await exiftoolAigc(join(out, f)), 'exiftool sees the label');
+    }
+    assert.equal(ids.size, 3);
+    const orig = await readLabel(join(dir, 'in/a.png'));
+    assert.equal(orig.sites.length, 0, 'the original stays unlabelled');
+  });
+
+  it('--json reports every file and a summary; a broken file fails alone and stays untouched', async () => {
+    const bad = join(dir, 'bad');
+    await mkdir(bad);
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } })
+      .png()
+      .toFile(join(bad, 'ok.png'));
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } })
+      .png()
+      .toFile(join(bad, 'cut.png'));
+    await truncate(join(bad, 'cut.png'), 40);
+    const hash = await sha256File(join(bad, 'cut.png'));
+    const r = await hegui(['label', bad, '--producer', P, '--in-place', '--json', '--label', '2']);
+    assert.equal(r.code, 1);
+    const report = JSON.parse(r.stdout);
+    assert.deepEqual(report.summary.labelled, 1);
+    assert.deepEqual(report.summary.failed, 1);
+    const failed = report.files.find((f: { status: string }) => f.status === 'failed');
+    assert.match(failed.file, /cut\.png$/);
+    assert.equal(failed.error.code, 'truncated');
+    assert.equal(await sha256File(join(bad, 'cut.png')), hash);
+    assert.equal((await readLabel(join(bad, 'ok.png'))).label?.Label, '2');
+  });
+
+  it('takes a fixed --produce-id for one file and the producer from HEGUI_PRODUCER', async () => {
+    const f = join(dir, 'one.png');
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#123456' } })
+      .png()
+      .toFile(f);
+    const r = await hegui(['label', f, '--produce-id', 'order-42', '--in-place'], { HEGUI_PRODUCER: P });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await readLabel(f)).label?.ProduceID, 'order-42');
+  });
+
+  it('refuses unusable arguments with exit code 2 and a clear message', async () => {
+    const cases: [string[], RegExp][] = [
+      [['label', join(dir, 'in'), '--out', join(dir, 'x')], /--producer CODE is required/],
+      [['label', join(dir, 'in'), '--producer', P], /--out DIR, or --in-place/],
+      [['label', join(dir, 'in'), '--producer', P, '--out', join(dir, 'x'), '--in-place'], /exclude each other/],
+      [
+        ['label', join(dir, 'in'), '--producer', P, '--out', join(dir, 'x'), '--produce-id', 'same'],
+        /--produce-id auto/,
+      ],
+      [['label', join(dir, 'in'), '--producer', '平台', '--out', join(dir, 'x')], /printable ASCII/],
+      [
+        ['label', join(dir, 'in'), '--producer', P, '--out', join(dir, 'x'), '--label', '4'],
+        /Allowed choices are 1, 2, 3/,
+      ],
+      [['label', join(dir, 'nope'), '--producer', P, '--in-place'], /no such file or folder/],
+    ];
+    for (const [args, msg] of cases) {
+      const r = await hegui(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, msg);
+    }
+  });
+
+  it('warns (but labels) when --producer is not a valid provider code', async () => {
+    const f = join(dir, 'warn.png');
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#654321' } })
+      .png()
+      .toFile(f);
+    const r = await hegui(['label', f, '--producer', 'doubao', '--in-place']);
+    assert.equal(r.code, 0);
+    assert.match(r.stderr, /warning: --producer is not a valid TC260-PG-20252A provider code/);
+  });
+});
+
+describe('hegui inspect', () => {
+  it('shows the label and its placement, as text and as JSON', async () => {
+    const f = join(dir, 'out1/a.png');
+    const text = await hegui(['inspect', f]);
+    assert.equal(text.code, 0);
+    assert.match(text.stdout, /format: PNG \(image\)/);
+    assert.match(text.stdout, /label site 1: png\.xmp \(normative\)/);
+    assert.match(text.stdout, new RegExp(`ContentProducer: "${P}"`));
+    const json = await hegui(['inspect', '--json', f, join(dir, 'in/a.png')]);
+    const [labelled, plain] = JSON.parse(json.stdout);
+    assert.equal(labelled.reading.sites.length, 1);
+    assert.equal(labelled.reading.label.ContentProducer, P);
+    assert.deepEqual(
+      plain.reading.findings.map((x: { code: string }) => x.code),
+      ['no_label'],
+    );
+  });
+
+  it('exits 1 when a named file cannot be read', async () => {
+    const r = await hegui(['inspect', join(dir, 'in/notes.txt')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /format_unknown/);
+    assert.ok((await readFile(join(dir, 'in/notes.txt'), 'utf8')).startsWith('not media'));
+  });
+});
