@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { HeguiError, isHeguiError } from '../errors.ts';
 import { hasErrors, type LabelFinding } from './aigc/findings.ts';
 import { type ParsedLabel, parseLabelText, validateRecord } from './aigc/parse.ts';
@@ -5,7 +6,7 @@ import { type AigcRecord, recordsEqual } from './aigc/record.ts';
 import type { Codec, CodecWarning, LabelSite, MediaKind, WriteOptions } from './codecs/codec.ts';
 import { sniffCodec } from './codecs/registry.ts';
 import { AtomicFileSink, MemorySink } from './io/sink.ts';
-import { BufferSource, type ByteSource, FileSource } from './io/source.ts';
+import { BufferSource, type ByteSource, FileSource, openSource } from './io/source.ts';
 
 export interface FormatInfo {
   codec: string;
@@ -40,7 +41,7 @@ export interface LabelReading {
 const formatOf = (c: Codec): FormatInfo => ({ codec: c.id, name: c.name, kind: c.kind });
 
 async function withSource<T>(input: string | Uint8Array, fn: (src: ByteSource) => Promise<T>): Promise<T> {
-  const src = typeof input === 'string' ? await FileSource.open(input) : new BufferSource(input);
+  const src = typeof input === 'string' ? await openSource(input) : new BufferSource(input);
   try {
     return await fn(src);
   } finally {
@@ -165,8 +166,10 @@ export async function writeLabel(
     const sink = await AtomicFileSink.create(target);
     try {
       await write(src, sink, label, options);
-      await sink.finish();
-      const out = await FileSource.open(sink.tempPath);
+      const inPlace = resolve(target) === resolve(path);
+      await sink.finish(inPlace);
+      const mem = sink.inMemory();
+      const out = mem ? new BufferSource(mem) : await FileSource.open(sink.tempPath);
       try {
         await readBack(codec, out, label);
       } finally {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, open, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, type FileHandle, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { HeguiError } from '../../errors.ts';
 import type { ByteSource } from './source.ts';
@@ -51,12 +51,21 @@ export class MemorySink implements ByteSink {
   }
 }
 
-/** Writes to a temporary file beside the target; {@link commit} renames it into place, {@link abort} removes it. */
+/**
+ * Writes to a temporary file beside the target; {@link commit} renames it into place, {@link abort} removes it.
+ * Output stays in memory up to SPILL_BYTES (one write system call for a typical image) and is streamed to the
+ * temporary file beyond that, so memory stays bounded whatever the file size.
+ */
 export class AtomicFileSink implements ByteSink {
   position = 0;
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
-  private static readonly FLUSH_AT = 1 << 20;
+  /** Bytes before this position are already in the temporary file. */
+  private flushed = 0;
+  private spilled = false;
+  private memoryCopy: Uint8Array | null = null;
+  private static readonly SPILL_BYTES = 8 * 1024 * 1024;
+  private static readonly COPY_CHUNK = 4 * 1024 * 1024;
 
   private constructor(
     private readonly fh: FileHandle,
@@ -80,20 +89,37 @@ export class AtomicFileSink implements ByteSink {
     this.pending.push(bytes.slice());
     this.pendingBytes += bytes.length;
     this.position += bytes.length;
-    if (this.pendingBytes >= AtomicFileSink.FLUSH_AT) await this.flush();
+    if (this.pendingBytes >= AtomicFileSink.SPILL_BYTES) await this.flush();
   }
 
   async copyFrom(src: ByteSource, offset: number, length: number): Promise<void> {
+    if (this.pendingBytes + length <= AtomicFileSink.SPILL_BYTES) {
+      // Views into a stable source (bytes in memory) are kept as they are: no copy is made.
+      for await (const c of src.chunks(offset, length, AtomicFileSink.COPY_CHUNK)) {
+        this.pending.push(src.stable ? c : c.slice());
+        this.pendingBytes += c.length;
+        this.position += c.length;
+      }
+      return;
+    }
     await this.flush();
-    for await (const c of src.chunks(offset, length)) {
+    for await (const c of src.chunks(offset, length, AtomicFileSink.COPY_CHUNK)) {
       await this.writeAt(c, this.position);
       this.position += c.length;
+      this.flushed = this.position;
     }
   }
 
   async patch(position: number, bytes: Uint8Array): Promise<void> {
     if (position < 0 || position + bytes.length > this.position) {
       throw new HeguiError('usage', 'patch outside the written range', { position, length: bytes.length });
+    }
+    if (position >= this.flushed) {
+      // Still in memory: edit the pending bytes instead of spilling to disk.
+      const all = Buffer.concat(this.pending, this.pendingBytes);
+      all.set(bytes, position - this.flushed);
+      this.pending = [all];
+      return;
     }
     await this.flush();
     await this.writeAt(bytes, position);
@@ -102,10 +128,19 @@ export class AtomicFileSink implements ByteSink {
   private async flush(): Promise<void> {
     if (this.pendingBytes === 0) return;
     const buf = Buffer.concat(this.pending, this.pendingBytes);
-    const at = this.position - this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
-    await this.writeAt(buf, at);
+    await this.writeAt(buf, this.flushed);
+    this.flushed += buf.length;
+    this.spilled = true;
+  }
+
+  /**
+   * The finished bytes when they never left memory (a small file), so the read-back check needs no second read;
+   * null when the output was streamed to disk.
+   */
+  inMemory(): Uint8Array | null {
+    return this.memoryCopy;
   }
 
   private async writeAt(bytes: Uint8Array, position: number): Promise<void> {
@@ -120,11 +155,18 @@ export class AtomicFileSink implements ByteSink {
     }
   }
 
-  /** Flush, fsync and close; the file stays at its temporary path until {@link commit}. */
-  async finish(): Promise<void> {
-    await this.flush();
+  /**
+   * Write everything and close; the file stays at its temporary path until {@link commit}. `durable` adds an fsync,
+   * needed before a rename replaces an original (else a crash could leave neither); a new file does not need it.
+   */
+  async finish(durable: boolean): Promise<void> {
     try {
-      await this.fh.sync();
+      if (!this.spilled) {
+        this.memoryCopy = Buffer.concat(this.pending, this.pendingBytes);
+        this.pending = [this.memoryCopy];
+      }
+      await this.flush();
+      if (durable) await this.fh.sync();
     } finally {
       await this.fh.close();
     }
@@ -134,7 +176,7 @@ export class AtomicFileSink implements ByteSink {
   async commit(): Promise<void> {
     try {
       const st = await stat(this.targetPath).catch(() => null);
-      if (st) await (await import('node:fs/promises')).chmod(this.tempPath, st.mode & 0o7777);
+      if (st) await chmod(this.tempPath, st.mode & 0o7777);
       await rename(this.tempPath, this.targetPath);
     } catch (e) {
       await this.abort();

@@ -3,6 +3,10 @@ import { HeguiError, oversize, truncated } from '../../errors.ts';
 
 /** How many bytes a source keeps of its start for sniffing and small headers. */
 export const HEAD_BYTES = 64 * 1024;
+/** Files up to this size are read in one go (one system call instead of one per structure); larger ones stream. */
+export const WHOLE_FILE_BYTES = 8 * 1024 * 1024;
+/** Small reads of a large file are served from a window of this size, so walking many small structures is cheap. */
+const WINDOW_BYTES = 256 * 1024;
 /**
  * The most one `read` may return. Codecs read structures (headers, boxes, chunks), never media payloads, so a
  * larger request means a length field is hostile or the file is not what it claims.
@@ -17,6 +21,8 @@ export interface ByteSource {
   readonly size: number;
   /** The first min(size, HEAD_BYTES) bytes. */
   readonly head: Uint8Array;
+  /** True when `read` and `chunks` return views of immutable bytes that stay valid (a file in memory). */
+  readonly stable: boolean;
   /** Exactly `length` bytes at `offset`; throws `truncated` past the end and `oversize` over MAX_READ. */
   read(offset: number, length: number): Promise<Uint8Array>;
   /** Stream `length` bytes at `offset` in chunks (for copying and hashing payloads). */
@@ -32,6 +38,7 @@ function checkRange(size: number, offset: number, length: number, what = 'read')
 }
 
 export class BufferSource implements ByteSource {
+  readonly stable = true;
   readonly size: number;
   readonly head: Uint8Array;
   constructor(private readonly bytes: Uint8Array) {
@@ -52,7 +59,22 @@ export class BufferSource implements ByteSource {
   async close(): Promise<void> {}
 }
 
+/** Open a file for reading: in memory when small (bounded by WHOLE_FILE_BYTES), streamed otherwise. */
+export async function openSource(path: string): Promise<ByteSource> {
+  const src = await FileSource.open(path);
+  if (src.size > WHOLE_FILE_BYTES) return src;
+  try {
+    return new BufferSource(await src.read(0, src.size));
+  } finally {
+    await src.close();
+  }
+}
+
 export class FileSource implements ByteSource {
+  readonly stable = false;
+  private window: Uint8Array | null = null;
+  private windowAt = 0;
+
   private constructor(
     private readonly fh: FileHandle,
     readonly size: number,
@@ -83,6 +105,18 @@ export class FileSource implements ByteSource {
     checkRange(this.size, offset, length);
     if (length > MAX_READ) throw oversize('a structure', length, MAX_READ);
     if (offset + length <= this.head.length) return this.head.subarray(offset, offset + length);
+    const w = this.window;
+    if (w && offset >= this.windowAt && offset + length <= this.windowAt + w.length) {
+      return w.subarray(offset - this.windowAt, offset - this.windowAt + length);
+    }
+    if (length <= WINDOW_BYTES / 4) {
+      const n = Math.min(WINDOW_BYTES, this.size - offset);
+      const win = new Uint8Array(n);
+      await readFully(this.fh, win, offset);
+      this.window = win;
+      this.windowAt = offset;
+      return win.subarray(0, length);
+    }
     const buf = new Uint8Array(length);
     await readFully(this.fh, buf, offset);
     return buf;
