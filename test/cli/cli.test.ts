@@ -119,6 +119,23 @@ describe('hegui label', () => {
   });
 });
 
+describe('hegui label on a terminal', () => {
+  it('draws a redrawn progress bar on stderr and ends with the summary', async () => {
+    const out = join(dir, 'out-tty');
+    const cmd = [process.execPath, BIN, 'label', join(dir, 'in'), '--producer', P, '--out', out]
+      .map((a) => `'${a}'`)
+      .join(' ');
+    // util-linux `script` runs the command on a pseudo-terminal, as a user's shell would.
+    const env = { ...process.env, HEGUI_PRODUCER: '' };
+    delete env['CI'];
+    const r = await run('script', ['-qec', cmd, '/dev/null'], { env });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /\r\x1b\[2K\[[█░]+\] \d+\/4/, 'a progress bar redrawn in place');
+    assert.match(r.stdout, /Labelled 3 file\(s\), skipped 1/);
+    assert.doesNotMatch(r.stdout, /^labelled {2}/m, 'no per-file lines for successes on a terminal');
+  });
+});
+
 describe('hegui inspect', () => {
   it('shows the label and its placement, as text and as JSON', async () => {
     const f = join(dir, 'out1/a.png');
