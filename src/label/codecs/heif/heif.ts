@@ -12,10 +12,12 @@ import { writeHeif } from './write.ts';
 const XMP_PLACEMENT = 'heif.xmp';
 
 /**
- * Brands of HEIF image files (ISO/IEC 23008-12 Annex B, AV1-ISOBMFF/AVIF §9). Plain video brands (isom, mp42) are
- * not among them: an MP4 is only ours when it also declares one of these, typically `mif1`.
+ * Brands of HEIF image files (ISO/IEC 23008-12 Annex B, AV1-ISOBMFF/AVIF §9). A file whose major brand is one of
+ * them is ours; a file with another major brand (isom, mp42, …) only when it declares the HEIF structural brands
+ * `mif1` (items) or `msf1` (image sequence) among its compatible brands, so MP4 video stays with the MP4 codec.
  */
 const IMAGE_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1', 'avif', 'avis']);
+const STRUCTURAL_BRANDS = new Set(['mif1', 'msf1']);
 const SEQUENCE_BRANDS = new Set(['msf1', 'hevc', 'hevx', 'avis']);
 /** An ftyp lists a handful of brands; this bounds the scan of a hostile one. */
 const MAX_BRANDS = 256;
@@ -79,7 +81,9 @@ export const heifCodec: Codec = {
   extensions: ['heif', 'heic', 'hif', 'avif', 'heifs', 'heics', 'avifs'],
 
   sniff(src) {
-    return (ftypBrands(src.head) ?? []).some((b) => IMAGE_BRANDS.has(b));
+    const [major, ...compatible] = ftypBrands(src.head) ?? [];
+    if (major === undefined) return false;
+    return IMAGE_BRANDS.has(major) || compatible.some((b) => STRUCTURAL_BRANDS.has(b));
   },
 
   async read(src): Promise<CodecReadResult> {
