@@ -187,6 +187,19 @@ describe('heif: hostile structures', () => {
     await assert.rejects(readLabel(f), hasCode('malformed'));
     await refusesWrite(f, 'malformed');
   });
+  it('zero-length structures: empty meta → malformed; empty full meta → no sites, write refused', async () => {
+    const empty = cat(ftyp(['avif', 'mif1']), box('meta'), box('mdat'));
+    await assert.rejects(readLabel(empty), hasCode('malformed'));
+    await refusesWrite(empty, 'malformed');
+    const bare = cat(ftyp(['avif', 'mif1']), fullBox('meta', 0, 0), box('mdat'));
+    assert.equal((await readLabel(bare)).sites.length, 0);
+    await refusesWrite(bare, 'format_unsupported');
+    const noItems = cat(
+      ftyp(['avif', 'mif1']),
+      fullBox('meta', 0, 0, fullBox('hdlr', 0, 0, uint(0, 4), enc.encode('pict'), new Uint8Array(13))),
+    );
+    await refusesWrite(noItems, 'malformed');
+  });
   it('a meta box over the size bound → oversize', async () => {
     const f = synthHeif({ items: [image()], primary: 1, metaExtra: [box('free', new Uint8Array(33 * 1024 * 1024))] });
     await assert.rejects(readLabel(f), hasCode('oversize'));
