@@ -126,7 +126,7 @@ describe('hegui label on a terminal', () => {
       .map((a) => `'${a}'`)
       .join(' ');
     // util-linux `script` runs the command on a pseudo-terminal, as a user's shell would.
-    const env = { ...process.env, HEGUI_PRODUCER: '' };
+    const env: NodeJS.ProcessEnv = { ...process.env, HEGUI_PRODUCER: '' };
     delete env['CI'];
     const r = await run('script', ['-qec', cmd, '/dev/null'], { env });
     assert.equal(r.code, 0, r.stdout + r.stderr);

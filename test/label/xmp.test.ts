@@ -41,6 +41,11 @@ describe('XMP with the TC260 AIGC property', () => {
     assert.equal(JSON.parse(props[0]!.value).Label, '2');
     assert.equal(removeXmpAigc(twice).length < twice.length, true);
     assert.equal(readXmpAigc(removeXmpAigc(twice)).length, 0);
+    // No shell of a removed label stays behind: rewriting many times does not grow the packet.
+    assert.equal(removeXmpAigc(merged), OTHER);
+    let again = merged;
+    for (let i = 0; i < 5; i++) again = mergeXmpAigc(again, label);
+    assert.equal(again.length, merged.length);
   });
 
   it('reads the attribute form, another prefix, entity-escaped text and the vendor packet quirks', () => {

@@ -102,7 +102,20 @@ export function removeXmpAigc(packet: string): string {
       insideTag(whole, offset) ? '' : m,
     );
   }
-  return out;
+  return removeEmptyTc260Descriptions(out);
+}
+
+/**
+ * An rdf:Description left with nothing but rdf:about and namespace declarations, one of them TC260, is the shell of a
+ * removed label: drop it too, so rewriting a label many times does not grow the packet.
+ */
+function removeEmptyTc260Descriptions(packet: string): string {
+  const rdf = prefixFor(packet, RDF_NS);
+  if (!rdf) return packet;
+  const r = escapeRe(rdf);
+  const attr = `\\s+(?:${r}:about|xmlns:[A-Za-z_][\\w.-]*)\\s*=\\s*(?:"[^"]*"|'[^']*')`;
+  const shell = new RegExp(`<${r}:Description((?:${attr})*)\\s*(?:/>|>\\s*</${r}:Description\\s*>)`, 'g');
+  return packet.replace(shell, (m, attrs: string) => (tc260Prefixes(attrs).length > 0 ? '' : m));
 }
 
 /**
