@@ -1,10 +1,12 @@
+import { jpegCodec } from './jpeg/jpeg.ts';
 import { pngCodec } from './png/png.ts';
 import { registerCodec } from './registry.ts';
+import { tiffCodec } from './tiff/tiff.ts';
 
 /**
  * Every codec, in sniffing order (more specific signatures first). Adding a format: write the codec, add it here,
  * add its fixtures to test/conformance/fixtures, and its row to README.md beside this file.
  */
-for (const codec of [pngCodec]) registerCodec(codec);
+for (const codec of [pngCodec, jpegCodec, tiffCodec]) registerCodec(codec);
 
 export { allCodecs, codecById, sniffCodec } from './registry.ts';
