@@ -1,10 +1,22 @@
 /** JPEG byte surgery for the codec tests: real encoder output with segments spliced in, and a plain segment lister. */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { isHeguiError } from '../../src/index.ts';
+import { type AigcRecord, isHeguiError, serializeBare } from '../../src/index.ts';
 import { buildTiff, Enc, type TagSpec } from '../conformance/fixtures/tiff-build.ts';
 
 export const XMP_NS_HEADER = 'http://ns.adobe.com/xap/1.0/\0';
+
+const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** An XMP packet with `inner` properties in one rdf:Description and, if given, the label in a second one. */
+export const xmpPacket = (inner: string, label?: AigcRecord): string =>
+  '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">' +
+  `<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">${inner}</rdf:Description>` +
+  (label
+    ? `<rdf:Description rdf:about="" xmlns:TC260="http://www.tc260.org.cn/ns/AIGC/1.0/"><TC260:AIGC>${xmlEscape(serializeBare(label))}</TC260:AIGC></rdf:Description>`
+    : '') +
+  '</rdf:RDF></x:xmpmeta>';
 
 export function seg(marker: number, payload: Uint8Array | string): Buffer {
   const p = typeof payload === 'string' ? Buffer.from(payload, 'latin1') : Buffer.from(payload);
@@ -15,6 +27,29 @@ export function seg(marker: number, payload: Uint8Array | string): Buffer {
 
 export const xmpSeg = (packet: string): Buffer =>
   seg(0xe1, Buffer.concat([Buffer.from(XMP_NS_HEADER, 'latin1'), Buffer.from(packet, 'utf8')]));
+
+/** Extended XMP (XMP Part 3 §1.1.3.1): the packet split into chunks of at most `chunk` bytes, GUID = its MD5. */
+export function extendedXmpSegs(packet: string, chunk: number): { guid: string; segs: Buffer[] } {
+  const bytes = Buffer.from(packet, 'utf8');
+  const guid = createHash('md5').update(bytes).digest('hex').toUpperCase();
+  const segs: Buffer[] = [];
+  for (let at = 0; at < bytes.length; at += chunk) {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(bytes.length, 0);
+    head.writeUInt32BE(at, 4);
+    segs.push(
+      seg(
+        0xe1,
+        Buffer.concat([
+          Buffer.from(`http://ns.adobe.com/xmp/extension/\0${guid}`, 'latin1'),
+          head,
+          bytes.subarray(at, at + chunk),
+        ]),
+      ),
+    );
+  }
+  return { guid, segs };
+}
 
 export const exifSeg = (tiff: Uint8Array): Buffer =>
   seg(0xe1, Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]));

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import {
   type AigcRecord,
+  codecById,
   createLabel,
   labelBytes,
   readLabel,
@@ -18,11 +19,13 @@ import {
   serializeWrapped,
   writeLabel,
 } from '../../src/index.ts';
+import { BufferSource } from '../../src/label/io/source.ts';
 import { Enc } from '../conformance/fixtures/tiff-build.ts';
 import { exiftool, exiftoolAigc, exiftoolRaw, sha256File } from '../support/media.ts';
 import {
   exifSeg,
   exifTiff,
+  extendedXmpSegs,
   jfifSeg,
   mpfFile,
   plainJpeg,
@@ -34,20 +37,15 @@ import {
   splice,
   userComment,
   XMP_NS_HEADER,
+  xmpPacket,
   xmpSeg,
 } from './jpeg-support.ts';
 
 const PRODUCER = '001191440300708461136T1XGW3';
 const old: AigcRecord = createLabel({ producer: PRODUCER, produceId: 'old-0001' });
 const next: AigcRecord = createLabel({ producer: PRODUCER, produceId: 'new-0002', label: '2' });
-const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const packet = (inner: string, label?: AigcRecord) =>
-  '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">' +
-  `<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">${inner}</rdf:Description>` +
-  (label
-    ? `<rdf:Description rdf:about="" xmlns:TC260="http://www.tc260.org.cn/ns/AIGC/1.0/"><TC260:AIGC>${xmlEscape(serializeBare(label))}</TC260:AIGC></rdf:Description>`
-    : '') +
-  '</rdf:RDF></x:xmpmeta>';
+const packet = xmpPacket;
+const placements = async (b: Uint8Array | string) => (await readLabel(b)).sites.map((s) => s.placement);
 
 let dir: string;
 before(async () => {
@@ -77,6 +75,15 @@ describe('JPEG sniffing', () => {
       ['jpeg.xmp'],
     );
     assert.equal(await exiftoolAigc(p), serializeBare(next));
+  });
+
+  it('describe names the frame type', async () => {
+    const jpeg = codecById('jpeg')!;
+    const progressive = await sharp(await plainJpeg())
+      .jpeg({ progressive: true })
+      .toBuffer();
+    assert.equal(await jpeg.describe!(new BufferSource(await plainJpeg())), 'JPEG (baseline)');
+    assert.equal(await jpeg.describe!(new BufferSource(progressive)), 'JPEG (progressive)');
   });
 
   it('wrong magic is not JPEG: format_unknown', async () => {
@@ -253,6 +260,25 @@ describe('JPEG placements besides XMP', () => {
       (await readLabel(out)).sites.map((s) => s.placement),
       ['jpeg.xmp'],
     );
+  });
+
+  it('a label in extended XMP is read; write cleans and re-chunks it under a new GUID the standard packet names', async () => {
+    const description = `<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${'long text '.repeat(9000)}</rdf:li></rdf:Alt></dc:description>`;
+    const ext = extendedXmpSegs(packet(description, old), 60_000);
+    assert.equal(ext.segs.length, 2);
+    const note = `<xmpNote:HasExtendedXMP xmlns:xmpNote="http://ns.adobe.com/xmp/note/">${ext.guid}</xmpNote:HasExtendedXMP>`;
+    const p = await file(
+      'ext.jpg',
+      splice(await plainJpeg(), 2, xmpSeg(packet(`<dc:format>image/jpeg</dc:format>${note}`)), ...ext.segs),
+    );
+    assert.equal(await exiftoolAigc(p), serializeBare(old), 'exiftool does not see the fixture label');
+    assert.deepEqual(await placements(p), ['jpeg.xmp-extended']);
+    await writeLabel(p, next);
+    assert.deepEqual(await placements(p), ['jpeg.xmp']);
+    const t = await exiftoolRaw(p);
+    assert.equal(t['XMP-TC260:Aigc'], serializeBare(next));
+    assert.equal(String(t['XMP-dc:Description']).length, 'long text '.repeat(9000).length, 'extended XMP lost');
+    assert.equal(t['XMP-dc:Format'], 'image/jpeg');
   });
 
   it('a merged XMP packet over the 65,533-byte segment limit is refused (oversize), input untouched', async () => {

@@ -1,10 +1,10 @@
 import { asciiBytes, startsWith } from '../../io/bytes.ts';
 import type { ByteSource } from '../../io/source.ts';
+import { XMP_EXT_HEADER } from './extended-xmp.ts';
 import { APP0, APP1, APP2, isApp, type JpegSegment, payloadLength, payloadOffset } from './segments.ts';
 
 /** XMP Part 3 §1.1.3: the standard packet's APP1 namespace header, and the extended packet's. */
 export const XMP_HEADER = asciiBytes('http://ns.adobe.com/xap/1.0/\0');
-const XMP_EXT_HEADER = asciiBytes('http://ns.adobe.com/xmp/extension/\0');
 /** EXIF 2.32 §4.5.4: "Exif" NUL and a pad byte (NUL, or 0xFF from some writers), then a TIFF structure. */
 export const EXIF_HEADER_LENGTH = 6;
 const EXIF = asciiBytes('Exif\0');

@@ -9,6 +9,7 @@ import { blankUserComment, findUserCommentLabels } from '../tiff/exif.ts';
 import { readIfd, readTiffHeader } from '../tiff/ifd.ts';
 import { stripXmpAigcInPlace } from '../tiff/xmp-inplace.ts';
 import { aigcBlobText, type ClassifiedSegment, classify, EXIF_HEADER_LENGTH, XMP_HEADER } from './app.ts';
+import { cleanExtendedXmp, type ExtendedXmp, readExtendedXmp } from './extended-xmp.ts';
 import { shiftMpfOffsets } from './mpf.ts';
 import { APP1, APP2, buildSegment, isApp, MAX_PAYLOAD, payloadLength, payloadOffset, walkJpeg } from './segments.ts';
 
@@ -94,12 +95,23 @@ async function analyse(
   return { seg, sites: [] };
 }
 
-async function analyseAll(src: ByteSource, strict: boolean, warnings: CodecWarning[]): Promise<{ items: Analysed[] }> {
+interface Analysis {
+  items: Analysed[];
+  extended: ExtendedXmp[];
+  sites: LabelSite[];
+}
+
+async function analyseAll(src: ByteSource, strict: boolean, warnings: CodecWarning[]): Promise<Analysis> {
   const walk = await walkJpeg(src, strict);
   if (walk.error) warnings.push({ code: walk.error.code, message: walk.error.message });
   const items: Analysed[] = [];
   for (const seg of walk.segments) items.push(await analyse(src, await classify(src, seg), warnings, strict));
-  return { items };
+  const chunks = items.map((it) => ({ seg: it.seg, ext: it.seg.kind === 'xmp-extended' }));
+  const extended = await readExtendedXmp(src, chunks, warnings);
+  const sites = [...items.flatMap((it) => it.sites), ...extended.flatMap((x) => x.sites)].sort(
+    (a, b) => a.offset - b.offset,
+  );
+  return { items, extended, sites };
 }
 
 /** Where a new XMP segment goes: after the leading JFIF and Exif segments, before tables and frame (index −1: SOI). */
@@ -112,8 +124,10 @@ function insertionIndex(items: Analysed[]): number {
   return after;
 }
 
-function xmpSegment(packet: string | null, label: AigcRecord): Uint8Array {
-  const payload = concat([XMP_HEADER, utf8.encode(mergeXmpAigc(packet, label))]);
+function xmpSegment(packet: string | null, label: AigcRecord, guids: [string, string][]): Uint8Array {
+  let merged = mergeXmpAigc(packet, label);
+  for (const [from, to] of guids) merged = merged.split(from).join(to);
+  const payload = concat([XMP_HEADER, utf8.encode(merged)]);
   if (payload.length > MAX_PAYLOAD) {
     throw new HeguiError(
       'oversize',
@@ -138,8 +152,8 @@ export const jpegCodec: Codec = {
 
   async read(src): Promise<CodecReadResult> {
     const warnings: CodecWarning[] = [];
-    const { items } = await analyseAll(src, false, warnings);
-    return { sites: items.flatMap((it) => it.sites), warnings };
+    const { sites } = await analyseAll(src, false, warnings);
+    return { sites, warnings };
   },
 
   /**
@@ -148,11 +162,21 @@ export const jpegCodec: Codec = {
    * their label; an MPF index is corrected when segments after it change size.
    */
   async write(src: ByteSource, out: ByteSink, label: AigcRecord): Promise<void> {
-    const { items } = await analyseAll(src, true, []);
+    const { items, extended } = await analyseAll(src, true, []);
+    const parts: (Uint8Array | undefined)[] = items.map((it) => it.cleaned);
+    // An extended packet holding a label is cleaned and re-chunked; its new GUID goes into the standard packet.
+    const guids: [string, string][] = [];
+    for (const ext of extended.filter((x) => x.sites.length > 0)) {
+      const cleaned = cleanExtendedXmp(ext);
+      ext.indexes.forEach((i, k) => {
+        parts[i] = k === 0 ? cleaned.segments : new Uint8Array(0);
+      });
+      guids.push([ext.guid, cleaned.guid]);
+    }
     const primary = items.findIndex((it) => it.seg.kind === 'xmp');
-    const xmp = xmpSegment(primary >= 0 ? items[primary]!.packet! : null, label);
+    const xmp = xmpSegment(primary >= 0 ? items[primary]!.packet! : null, label, guids);
+    if (primary >= 0) parts[primary] = xmp;
     const at = primary >= 0 ? -2 : insertionIndex(items);
-    const parts: (Uint8Array | undefined)[] = items.map((it, i) => (i === primary ? xmp : it.cleaned));
     const grow = (i: number): number =>
       (parts[i] ? parts[i].length - items[i]!.seg.length : 0) + (i === at ? xmp.length : 0);
     for (const [m, it] of items.entries()) {
