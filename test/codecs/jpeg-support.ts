@@ -174,3 +174,43 @@ export async function mpfFile(after: Buffer[]): Promise<{ bytes: Buffer; second:
   const bytes = Buffer.concat([splice(primary, 2, mpf(size1 - mpfHeaderAt, size1), ...after), second]);
   return { bytes, second };
 }
+
+/** Broken segment structures spliced into a real JPEG, and the error code each must give. */
+export const HOSTILE_SEGMENTS: [string, (plain: Buffer) => Buffer, string][] = [
+  ['segment length 0', (b) => splice(b, 2, Buffer.from([0xff, 0xe5, 0, 0])), 'malformed'],
+  ['segment length 1', (b) => splice(b, 2, Buffer.from([0xff, 0xe5, 0, 1])), 'malformed'],
+  [
+    'segment length 0xFFFF past the end',
+    (b) => Buffer.concat([b.subarray(0, 2), Buffer.from([0xff, 0xe1, 0xff, 0xff]), Buffer.alloc(100)]),
+    'truncated',
+  ],
+  ['no SOS (file ends in the tables)', (b) => b.subarray(0, sosOffset(b)), 'truncated'],
+  ['EOI before SOS', (b) => Buffer.concat([b.subarray(0, sosOffset(b)), Buffer.from([0xff, 0xd9])]), 'malformed'],
+  ['a second SOI', (b) => splice(b, 2, Buffer.from([0xff, 0xd8])), 'malformed'],
+  ['a stuffed 0xFF00 where a marker belongs', (b) => splice(b, 2, Buffer.from([0xff, 0x00])), 'malformed'],
+  ['garbage where a marker belongs', (b) => splice(b, 2, jfifSeg(), Buffer.from([0x12, 0x34])), 'malformed'],
+  ['70,000 fill bytes', (b) => splice(b, 2, Buffer.alloc(70_000, 0xff)), 'malformed'],
+];
+
+/** Broken EXIF TIFF structures (the JPEG stays valid): read warns, write copies the segment as it is. */
+export const HOSTILE_EXIF: [string, (e: Enc) => Uint8Array][] = [
+  [
+    'an IFD entry count of 0xFFFF',
+    (e) => Buffer.concat([Buffer.from('II*\0'), e.u32(8), e.u16(0xffff), Buffer.alloc(24)]),
+  ],
+  ['an IFD offset near 2^32', (e) => Buffer.concat([Buffer.from('II*\0'), e.u32(0xfffffff0)])],
+  [
+    'a UserComment offset near 2^32',
+    (e) =>
+      Buffer.concat([
+        Buffer.from('II*\0'),
+        e.u32(8),
+        e.u16(1),
+        e.u16(0x9286),
+        e.u16(7),
+        e.u32(64),
+        e.u32(0xfffffff0),
+        e.u32(0),
+      ]),
+  ],
+];

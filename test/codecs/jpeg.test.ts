@@ -26,6 +26,8 @@ import {
   exifSeg,
   exifTiff,
   extendedXmpSegs,
+  HOSTILE_EXIF,
+  HOSTILE_SEGMENTS,
   jfifSeg,
   mpfFile,
   plainJpeg,
@@ -44,7 +46,6 @@ import {
 const PRODUCER = '001191440300708461136T1XGW3';
 const old: AigcRecord = createLabel({ producer: PRODUCER, produceId: 'old-0001' });
 const next: AigcRecord = createLabel({ producer: PRODUCER, produceId: 'new-0002', label: '2' });
-const packet = xmpPacket;
 const placements = async (b: Uint8Array | string) => (await readLabel(b)).sites.map((s) => s.placement);
 
 let dir: string;
@@ -172,6 +173,28 @@ describe('JPEG placements besides XMP', () => {
     }
   }
 
+  it('an ICC profile split over two APP2 segments is kept (exiftool reassembles the same profile)', async () => {
+    const withIcc = await sharp(await plainJpeg())
+      .withIccProfile('p3')
+      .jpeg()
+      .toBuffer();
+    const icc = segmentsOf(withIcc)
+      .find((x) => x.payload.subarray(0, 12).toString('latin1') === 'ICC_PROFILE\0')!
+      .payload.subarray(14);
+    const half = icc.length >> 1;
+    const part = (n: number, data: Buffer) =>
+      seg(0xe2, Buffer.concat([Buffer.from('ICC_PROFILE\0', 'latin1'), Buffer.from([n, 2]), data]));
+    const p = await file(
+      'icc2.jpg',
+      splice(await plainJpeg(), 2, part(1, icc.subarray(0, half)), part(2, icc.subarray(half))),
+    );
+    const before = await exiftoolRaw(p);
+    assert.ok(before['ICC_Profile:ProfileDescription'], 'exiftool did not reassemble the fixture profile');
+    await writeLabel(p, next);
+    const after = await exiftoolRaw(p);
+    for (const k of Object.keys(before).filter((k) => /^ICC/.test(k))) assert.deepEqual(after[k], before[k], k);
+  });
+
   it('an ordinary UserComment is not a label site and is left alone', async () => {
     const tiff = exifTiff(true, (e) => [e.undef(0x9286, userComment('ASCII', 'holiday {photo}', true))]);
     const jpeg = splice(await plainJpeg(), 2, exifSeg(tiff));
@@ -213,8 +236,8 @@ describe('JPEG placements besides XMP', () => {
 
   it('two XMP segments with a label: read reports both, write leaves one label and keeps the other properties', async () => {
     const plain = await plainJpeg();
-    const second = xmpSeg(packet('<xmp:CreatorTool>second packet</xmp:CreatorTool>', old));
-    const jpeg = splice(plain, 2, xmpSeg(packet('<dc:format>image/jpeg</dc:format>', old)), second);
+    const second = xmpSeg(xmpPacket('<xmp:CreatorTool>second packet</xmp:CreatorTool>', old));
+    const jpeg = splice(plain, 2, xmpSeg(xmpPacket('<dc:format>image/jpeg</dc:format>', old)), second);
     const r = await readLabel(jpeg);
     assert.deepEqual(
       r.sites.map((s) => s.placement),
@@ -244,7 +267,7 @@ describe('JPEG placements besides XMP', () => {
       jfifSeg(),
       seg(0xea, `AIGC\0${serializeBare(old)}\0`),
       exifSeg(tiff),
-      xmpSeg(packet('', old)),
+      xmpSeg(xmpPacket('', old)),
     );
     const r = await readLabel(jpeg);
     assert.deepEqual(
@@ -264,12 +287,12 @@ describe('JPEG placements besides XMP', () => {
 
   it('a label in extended XMP is read; write cleans and re-chunks it under a new GUID the standard packet names', async () => {
     const description = `<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${'long text '.repeat(9000)}</rdf:li></rdf:Alt></dc:description>`;
-    const ext = extendedXmpSegs(packet(description, old), 60_000);
+    const ext = extendedXmpSegs(xmpPacket(description, old), 60_000);
     assert.equal(ext.segs.length, 2);
     const note = `<xmpNote:HasExtendedXMP xmlns:xmpNote="http://ns.adobe.com/xmp/note/">${ext.guid}</xmpNote:HasExtendedXMP>`;
     const p = await file(
       'ext.jpg',
-      splice(await plainJpeg(), 2, xmpSeg(packet(`<dc:format>image/jpeg</dc:format>${note}`)), ...ext.segs),
+      splice(await plainJpeg(), 2, xmpSeg(xmpPacket(`<dc:format>image/jpeg</dc:format>${note}`)), ...ext.segs),
     );
     assert.equal(await exiftoolAigc(p), serializeBare(old), 'exiftool does not see the fixture label');
     assert.deepEqual(await placements(p), ['jpeg.xmp-extended']);
@@ -282,7 +305,7 @@ describe('JPEG placements besides XMP', () => {
   });
 
   it('a merged XMP packet over the 65,533-byte segment limit is refused (oversize), input untouched', async () => {
-    const big = packet(`<dc:description>${'x'.repeat(65_000)}</dc:description>`);
+    const big = xmpPacket(`<dc:description>${'x'.repeat(65_000)}</dc:description>`);
     const p = await file('big-xmp.jpg', splice(await plainJpeg(), 2, xmpSeg(big)));
     const hash = await sha256File(p);
     await rejectsWith(writeLabel(p, next), 'oversize');
@@ -293,7 +316,7 @@ describe('JPEG placements besides XMP', () => {
 describe('JPEG multi-picture (MPF) index', () => {
   it('segments after the index change size: later image offsets move with them (exiftool extracts image 2 by the index)', async () => {
     const { bytes, second } = await mpfFile([
-      xmpSeg(packet('<dc:format>image/jpeg</dc:format>', old)),
+      xmpSeg(xmpPacket('<dc:format>image/jpeg</dc:format>', old)),
       seg(0xeb, `AIGC${serializeBare(old)}`),
     ]);
     const p = await file('mpf.jpg', bytes);
@@ -310,22 +333,7 @@ describe('JPEG multi-picture (MPF) index', () => {
 });
 
 describe('JPEG hostile structures', () => {
-  const cases: [string, (plain: Buffer) => Buffer, string][] = [
-    ['segment length 0', (b) => splice(b, 2, Buffer.from([0xff, 0xe5, 0, 0])), 'malformed'],
-    ['segment length 1', (b) => splice(b, 2, Buffer.from([0xff, 0xe5, 0, 1])), 'malformed'],
-    [
-      'segment length 0xFFFF past the end',
-      (b) => Buffer.concat([b.subarray(0, 2), Buffer.from([0xff, 0xe1, 0xff, 0xff]), Buffer.alloc(100)]),
-      'truncated',
-    ],
-    ['no SOS (file ends in the tables)', (b) => b.subarray(0, sosOffset(b)), 'truncated'],
-    ['EOI before SOS', (b) => Buffer.concat([b.subarray(0, sosOffset(b)), Buffer.from([0xff, 0xd9])]), 'malformed'],
-    ['a second SOI', (b) => splice(b, 2, Buffer.from([0xff, 0xd8])), 'malformed'],
-    ['a stuffed 0xFF00 where a marker belongs', (b) => splice(b, 2, Buffer.from([0xff, 0x00])), 'malformed'],
-    ['garbage where a marker belongs', (b) => splice(b, 2, jfifSeg(), Buffer.from([0x12, 0x34])), 'malformed'],
-    ['70,000 fill bytes', (b) => splice(b, 2, Buffer.alloc(70_000, 0xff)), 'malformed'],
-  ];
-  for (const [name, make, code] of cases) {
+  for (const [name, make, code] of HOSTILE_SEGMENTS) {
     it(`${name} → read warns ${code}, write refuses with ${code}, input untouched`, async () => {
       const p = await file(`hostile-${name.replace(/\W+/g, '-')}.jpg`, make(await plainJpeg()));
       const r = await readLabel(p);
@@ -366,28 +374,7 @@ describe('JPEG hostile structures', () => {
     }
   });
 
-  const exifCases: [string, (e: Enc) => Uint8Array][] = [
-    [
-      'an IFD entry count of 0xFFFF',
-      (e) => Buffer.concat([Buffer.from('II*\0'), e.u32(8), e.u16(0xffff), Buffer.alloc(24)]),
-    ],
-    ['an IFD offset near 2^32', (e) => Buffer.concat([Buffer.from('II*\0'), e.u32(0xfffffff0)])],
-    [
-      'a UserComment offset near 2^32',
-      (e) =>
-        Buffer.concat([
-          Buffer.from('II*\0'),
-          e.u32(8),
-          e.u16(1),
-          e.u16(0x9286),
-          e.u16(7),
-          e.u32(64),
-          e.u32(0xfffffff0),
-          e.u32(0),
-        ]),
-    ],
-  ];
-  for (const [name, tiff] of exifCases) {
+  for (const [name, tiff] of HOSTILE_EXIF) {
     it(`EXIF with ${name}: read warns, write keeps the Exif segment byte for byte`, async () => {
       const exif = exifSeg(tiff(new Enc(true)));
       const jpeg = splice(await plainJpeg(), 2, exif);
