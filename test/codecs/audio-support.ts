@@ -4,6 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createLabel, isHeguiError, writeLabel } from '../../src/index.ts';
 import { ffmpegPath, ffprobePath } from '../../src/media/tools.ts';
 
 // ---------- tools ----------
@@ -240,3 +243,31 @@ export function vorbisCommentBlock(vendor: string, entries: string[], last: bool
     data,
   ]);
 }
+
+// ---------- assertions ----------
+
+export const PRODUCER = '001191440300708461136T1XGW3';
+
+/** The promise rejects with a HeguiError of exactly this code. */
+export async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
+  await assert.rejects(p, (e: unknown) => {
+    assert.ok(isHeguiError(e), `not a HeguiError: ${(e as Error)?.stack ?? e}`);
+    assert.equal(e.code, code, `expected ${code}, got ${e.code}: ${e.message}`);
+    return true;
+  });
+}
+
+/** Writing the label in place fails with `code`; the file is byte-identical afterwards and no temporary file is left. */
+export async function refusedInPlace(dir: string, name: string, bytes: Uint8Array, code: string): Promise<void> {
+  const path = join(dir, name);
+  await writeFile(path, bytes);
+  await rejectsWith(writeLabel(path, createLabel({ producer: PRODUCER, produceId: 'refused-1' })), code);
+  assert.ok((await readFile(path)).equals(bytes), 'a refused write changed the input');
+  assert.deepEqual(
+    (await readdir(dir)).filter((n) => n.endsWith('.tmp')),
+    [],
+    'temporary file left behind',
+  );
+}
+
+export const warningCodes = (r: { warnings: { code: string }[] }): string[] => r.warnings.map((w) => w.code);

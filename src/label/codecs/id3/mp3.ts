@@ -32,7 +32,7 @@ export const mp3Codec: Codec = {
       end = await skipId3Tags(src);
     } catch (e) {
       // A damaged ID3v2 tag: MP3 is by far its most common host, so claim it and let read name the damage.
-      return isHeguiError(e) && (e.code === 'malformed' || e.code === 'truncated');
+      return isHeguiError(e);
     }
     // FLAC (and others) behind an ID3v2 tag belong to their own codec.
     if (end + 4 <= src.size && startsWith(await src.read(end, 4), FLAC_MAGIC)) return false;
