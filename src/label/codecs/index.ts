@@ -1,6 +1,9 @@
 import type { Codec } from './codec.ts';
+import { flacCodec } from './flac/flac.ts';
 import { heifCodec } from './heif/heif.ts';
+import { mp3Codec } from './id3/mp3.ts';
 import { jpegCodec } from './jpeg/jpeg.ts';
+import { oggCodec } from './ogg/ogg.ts';
 import { pngCodec } from './png/png.ts';
 import { registerCodec } from './registry.ts';
 import { tiffCodec } from './tiff/tiff.ts';
@@ -15,6 +18,10 @@ const codecs: Codec[] = [
   tiffCodec,
   // HEIF/AVIF before any MP4 codec: both start with ftyp, HEIF is recognised by its image brands.
   heifCodec,
+  // FLAC before MP3: a FLAC file may start with an ID3v2 tag.
+  flacCodec,
+  oggCodec,
+  mp3Codec,
 ];
 for (const codec of codecs) registerCodec(codec);
 
