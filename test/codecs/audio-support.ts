@@ -3,34 +3,15 @@
  * an Ogg page walker with a bit-by-bit CRC, an ID3v2 tag builder, and a FLAC metadata block walker.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLabel, isHeguiError, writeLabel } from '../../src/index.ts';
 import { ffmpegPath, ffprobePath } from '../../src/media/tools.ts';
+import { runOk } from '../support/run.ts';
 
 // ---------- tools ----------
 
-/**
- * Run ffmpeg/ffprobe with stdin closed. (The shared runner opens a stdin pipe and writes to it; a tool that has
- * already exited then raises an uncaught EPIPE in a few percent of runs.)
- */
-function tool(cmd: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
-      else reject(new Error(`${cmd} exited ${code}: ${err.slice(-2000)}`));
-    });
-  });
-}
+const tool = runOk;
 
 export const ffmpegRun = async (args: string[]): Promise<void> => {
   await tool(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
