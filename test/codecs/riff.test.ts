@@ -13,6 +13,7 @@ import { wavCodec } from '../../src/label/codecs/riff/wav.ts';
 import { webpCodec } from '../../src/label/codecs/riff/webp.ts';
 import { MemorySink } from '../../src/label/io/sink.ts';
 import { BufferSource } from '../../src/label/io/source.ts';
+import { ffmpeg } from '../conformance/fixtures/ffmpeg-tools.ts';
 import {
   chunk,
   HugeWav,
@@ -23,7 +24,6 @@ import {
   topChunks,
   withSize,
 } from '../conformance/fixtures/riff-walk.ts';
-import { ffmpeg } from '../support/media.ts';
 
 const PRODUCER = '001191440300708461136T1XGW3';
 const label = createLabel({ producer: PRODUCER, produceId: 'riff-0001' });
