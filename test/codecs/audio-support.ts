@@ -6,60 +6,16 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLabel, isHeguiError, writeLabel } from '../../src/index.ts';
-import { ffmpegPath, ffprobePath } from '../../src/media/tools.ts';
-import { runOk } from '../support/run.ts';
 
 // ---------- tools ----------
 
-const tool = runOk;
-
-export const ffmpegRun = async (args: string[]): Promise<void> => {
-  await tool(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
-};
-
-export interface Probe {
-  format: { tags?: Record<string, string> };
-  streams: {
-    codec_type: string;
-    codec_name: string;
-    disposition?: Record<string, number>;
-    tags?: Record<string, string>;
-  }[];
-}
-
-export async function probe(path: string): Promise<Probe> {
-  return JSON.parse(
-    await tool(ffprobePath(), ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path]),
-  );
-}
-
-/** The AIGC tag as ffprobe reports it (format tags, then stream tags, names compared case-insensitively). */
-export async function probeAigc(path: string): Promise<string | undefined> {
-  const p = await probe(path);
-  for (const tags of [p.format.tags ?? {}, ...p.streams.map((s) => s.tags ?? {})]) {
-    for (const [k, v] of Object.entries(tags)) if (k.toUpperCase() === 'AIGC') return v;
-  }
-  return undefined;
-}
-
-/** ffmpeg's packet list with hashes (`-c copy -f framemd5`), every stream. */
-export async function packetLines(path: string): Promise<string[]> {
-  const out = await tool(ffmpegPath(), [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-i',
-    path,
-    '-map',
-    '0',
-    '-c',
-    'copy',
-    '-f',
-    'framemd5',
-    '-',
-  ]);
-  return out.split('\n').filter((l) => l && !l.startsWith('#'));
-}
+export {
+  ffmpeg as ffmpegRun,
+  ffprobe as probe,
+  ffprobeAigc as probeAigc,
+  type ProbeResult as Probe,
+  packetHashes as packetLines,
+} from '../support/media.ts';
 
 // ---------- Ogg ----------
 

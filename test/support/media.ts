@@ -59,7 +59,12 @@ export async function pixelHash(path: string): Promise<string> {
 
 export interface ProbeResult {
   format: { format_name: string; tags?: Record<string, string> };
-  streams: { codec_type: string; tags?: Record<string, string> }[];
+  streams: {
+    codec_type: string;
+    codec_name: string;
+    disposition?: Record<string, number>;
+    tags?: Record<string, string>;
+  }[];
   chapters?: unknown[];
 }
 

@@ -1,11 +1,15 @@
 import type { Codec } from './codec.ts';
 import { flacCodec } from './flac/flac.ts';
+import { gifCodec } from './gif/gif.ts';
 import { heifCodec } from './heif/heif.ts';
 import { mp3Codec } from './id3/mp3.ts';
 import { jpegCodec } from './jpeg/jpeg.ts';
 import { oggCodec } from './ogg/ogg.ts';
 import { pngCodec } from './png/png.ts';
 import { registerCodec } from './registry.ts';
+import { aviCodec } from './riff/avi.ts';
+import { wavCodec } from './riff/wav.ts';
+import { webpCodec } from './riff/webp.ts';
 import { tiffCodec } from './tiff/tiff.ts';
 
 /**
@@ -16,8 +20,12 @@ const codecs: Codec[] = [
   pngCodec,
   jpegCodec,
   tiffCodec,
+  webpCodec,
+  gifCodec,
   // HEIF/AVIF before any MP4 codec: both start with ftyp, HEIF is recognised by its image brands.
   heifCodec,
+  wavCodec,
+  aviCodec,
   // FLAC before MP3: a FLAC file may start with an ID3v2 tag.
   flacCodec,
   oggCodec,
