@@ -138,8 +138,14 @@ export const matroskaCodec: Codec = {
     }
     checkSeekEntries(seg, [...seekHeads.values()]);
     let positionsReferenced = seg.children.some((c) => c.id === ID.Cues);
-    if (!positionsReferenced && seekHeads.size === 0)
-      positionsReferenced = (await walkMatroska(src, true, true)).clusterPosition;
+    if (!positionsReferenced && seekHeads.size === 0) {
+      // Clusters may move only if none records its own Position. Unknown-size Clusters were scanned by the walk
+      // already; known-size ones are scanned (their children's headers only) when it matters.
+      positionsReferenced = walk.clusterPosition;
+      if (!positionsReferenced && seg.children.some((c) => c.id === ID.Cluster && c.size !== null)) {
+        positionsReferenced = (await walkMatroska(src, true, true)).clusterPosition;
+      }
+    }
     const tagsData = concat([...kept, aigcTag(serializeBare(label))]);
     await emit(src, out, seg, planLayout({ seg, tagsData, seekHeads, positionsReferenced }));
   },

@@ -5,12 +5,14 @@ import { type ElementHeader, parseHeader, readUint } from './vint.ts';
 
 /** An EBML header is a handful of small elements; anything larger is not a Matroska header. */
 const MAX_EBML_HEADER = 64 * 1024;
-/** Level-1 elements per Segment: a day of one-second Clusters is under 100 000. */
-export const MAX_LEVEL1 = 1_000_000;
+/** Level-1 elements per Segment (each is kept in memory): four days of one-second Clusters is under 400 000. */
+export const MAX_LEVEL1 = 400_000;
 /** Every element header the walk looks at (Cluster children included), so a hostile file cannot spin it. */
 const MAX_ELEMENTS = 200_000_000;
 /** Chained Segments (several EBML documents in one file) read at most. */
 const MAX_DOCS = 16;
+const MIN_WINDOW = 512;
+const MAX_WINDOW = 64 * 1024;
 export const MATROSKA_DOCTYPES: ReadonlySet<string> = new Set(['matroska', 'webm']);
 
 /** A level-1 element with its end resolved (an unknown-size Cluster ends where the next level-1 element starts). */
@@ -42,29 +44,43 @@ export interface MatroskaWalk {
   error?: HeguiError;
 }
 
-/** Reads element headers through a small window, so walking many small elements does not cost a read each. */
+/**
+ * Reads element headers through a window, so walking many small elements does not cost a read each. The window
+ * grows while reads follow each other (tiny elements) and shrinks after a jump (over a block's data), so scanning
+ * large blocks reads little more than their headers.
+ */
 class HeaderReader {
   private buf: Uint8Array = new Uint8Array(0);
   private start = 0;
+  private window = MIN_WINDOW;
   elements = 0;
-  constructor(
-    readonly src: ByteSource,
-    private readonly window = 16 * 1024,
-  ) {}
+  constructor(readonly src: ByteSource) {}
 
   /**
    * The header at `pos`, inside a parent ending at `limit` (Infinity for an unknown-size parent). Past the file end
    * is `truncated`; past a parent end that lies inside the file is `malformed`.
    */
   async header(pos: number, limit: number): Promise<ElementHeader> {
-    if (++this.elements > MAX_ELEMENTS)
-      throw new HeguiError('oversize', 'the file has too many EBML elements', { limit: MAX_ELEMENTS });
+    const hit = this.cached(pos, limit);
+    if (hit) return hit;
+    const sequential = pos >= this.start && pos <= this.start + this.buf.length + 12;
+    this.window = sequential ? Math.min(this.window * 2, MAX_WINDOW) : MIN_WINDOW;
+    this.start = pos;
+    this.buf = await this.src.read(pos, Math.min(this.window, this.src.size - pos));
+    return this.cached(pos, limit)!;
+  }
+
+  /**
+   * The header at `pos` when the window holds it, without awaiting: walking many small elements stays synchronous.
+   * Undefined when the window must be refilled first.
+   */
+  cached(pos: number, limit: number): ElementHeader | undefined {
     const stop = Math.min(limit, this.src.size);
     const want = Math.min(12, stop - pos);
     if (want <= 0) throw truncated('an EBML element header', pos);
-    if (pos < this.start || pos + want > this.start + this.buf.length) {
-      this.start = pos;
-      this.buf = await this.src.read(pos, Math.min(this.window, this.src.size - pos));
+    if (pos < this.start || pos + want > this.start + this.buf.length) return undefined;
+    if (++this.elements > MAX_ELEMENTS) {
+      throw new HeguiError('oversize', 'the file has too many EBML elements', { limit: MAX_ELEMENTS });
     }
     const at = pos - this.start;
     const h = parseHeader(this.buf, at, at + (stop - pos), this.start);
@@ -149,7 +165,7 @@ async function scanCluster(r: HeaderReader, c: ElementHeader, segEnd: number, wa
   const limit = c.size === null ? segEnd : c.dataOffset + c.size;
   let p = c.dataOffset;
   while (p < Math.min(limit, r.src.size)) {
-    const h = await r.header(p, limit);
+    const h = r.cached(p, limit) ?? (await r.header(p, limit));
     if (c.size === null) {
       if (SEGMENT_CHILDREN.has(h.id) || h.id === ID.EBML || h.id === ID.Segment) break;
       if (!CLUSTER_CHILDREN.has(h.id))
@@ -176,7 +192,7 @@ async function walkSegment(
   while (p < Math.min(limit, r.src.size)) {
     if (seg.children.length >= MAX_LEVEL1)
       throw new HeguiError('oversize', 'the Segment has too many level-1 elements', { limit: MAX_LEVEL1 });
-    const c = await r.header(p, limit);
+    const c = r.cached(p, limit) ?? (await r.header(p, limit));
     if (c.id === ID.EBML || c.id === ID.Segment) {
       if (h.size !== null) throw malformed('an EBML header inside a Segment', p);
       break; // an unknown-size Segment ends where the next EBML document starts
@@ -187,7 +203,7 @@ async function walkSegment(
     } else {
       end = r.end(c, limit);
     }
-    seg.children.push({ ...c, end });
+    seg.children.push(Object.assign(c, { end }));
     p = end;
   }
   if (h.size === null) seg.end = p;
