@@ -10,7 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { crc32 } from 'node:zlib';
-import { type AigcRecord, createLabel, isHeguiError, readLabel, serializeBare, writeLabel } from '../../src/index.ts';
+import {
+  type AigcRecord,
+  codecById,
+  createLabel,
+  isHeguiError,
+  readLabel,
+  serializeBare,
+  writeLabel,
+} from '../../src/index.ts';
+import { BufferSource } from '../../src/label/io/source.ts';
 import { scanHeader, scanSegment } from '../conformance/fixtures/ebml.ts';
 import { ffmpeg, ffprobe, ffprobeAigc, packetHashes } from '../support/media.ts';
 
@@ -451,6 +460,9 @@ describe('matroska: label sites', () => {
     assert.equal(s.size, null);
     const kids = scanSegment(out).children.map((c) => c.id);
     assert.deepEqual(kids, [ID.Info, ID.Tags, ID.Cluster, ID.Cluster]);
+    const codec = codecById('matroska')!;
+    assert.equal(await codec.describe!(new BufferSource(out)), 'WebM (live: unknown Segment size)');
+    assert.equal(await codec.describe!(new BufferSource(file([info()], { docType: 'matroska' }))), 'Matroska');
   });
 
   it('a Segment size field too narrow for the new size is widened; positions stay Segment-relative', async () => {
