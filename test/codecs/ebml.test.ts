@@ -20,134 +20,34 @@ import {
   writeLabel,
 } from '../../src/index.ts';
 import { BufferSource } from '../../src/label/io/source.ts';
-import { scanHeader, scanSegment } from '../conformance/fixtures/ebml.ts';
+import {
+  cat,
+  cluster,
+  ebmlHeader,
+  el,
+  file,
+  ID,
+  idBytes,
+  info,
+  scanHeader,
+  scanSegment,
+  seek,
+  seekEntries,
+  simpleTag,
+  size8,
+  tag,
+  tags,
+  uint,
+  voidEl,
+} from '../conformance/fixtures/ebml.ts';
 import { ffmpeg, ffprobe, ffprobeAigc, packetHashes } from '../support/media.ts';
 
 const PRODUCER = '001191440300708461136T1XGW3';
 const label: AigcRecord = createLabel({ producer: PRODUCER, produceId: 'mkv-0001' });
 const other: AigcRecord = createLabel({ producer: PRODUCER, produceId: 'old-label', label: '2' });
 
-const ID = {
-  Segment: 0x18538067,
-  SeekHead: 0x114d9b74,
-  Info: 0x1549a966,
-  Tags: 0x1254c367,
-  Cues: 0x1c53bb6b,
-  Cluster: 0x1f43b675,
-  Void: 0xec,
-};
-
-// ---- a tiny independent EBML encoder ----
-
-type Part = Uint8Array | string | number[];
-const bytesOf = (p: Part): Uint8Array =>
-  typeof p === 'string' ? new TextEncoder().encode(p) : p instanceof Uint8Array ? p : Uint8Array.from(p);
-const cat = (parts: Part[]): Uint8Array => Buffer.concat(parts.map(bytesOf));
-function idBytes(id: number): number[] {
-  const out: number[] = [];
-  for (let v = id; v > 0; v = Math.floor(v / 256)) out.unshift(v % 256);
-  return out;
-}
-/** An 8-byte size VINT (what ffmpeg writes for level-1 elements). */
-const size8 = (n: number): number[] => [
-  0x01,
-  ...Array.from({ length: 7 }, (_, i) => Math.floor(n / 256 ** (6 - i)) % 256),
-];
-/** An element with a minimal 1- or 2-byte size, or the raw size bytes given. */
-function el(id: number, parts: Part[] = [], rawSize?: number[]): Uint8Array {
-  const data = cat(parts);
-  const size =
-    rawSize ??
-    (data.length < 127
-      ? [0x80 | data.length]
-      : data.length < 16383
-        ? [0x40 | (data.length >> 8), data.length & 0xff]
-        : size8(data.length));
-  return cat([idBytes(id), size, data]);
-}
-const uint = (v: number, width = 1): number[] =>
-  Array.from({ length: width }, (_, i) => Math.floor(v / 256 ** (width - 1 - i)) % 256);
-
-const ebmlHeader = (docType = 'webm'): Uint8Array =>
-  el(0x1a45dfa3, [
-    el(0x4286, [[1]]),
-    el(0x42f7, [[1]]),
-    el(0x42f2, [[4]]),
-    el(0x42f3, [[8]]),
-    el(0x4282, [docType]),
-    el(0x4287, [[4]]),
-    el(0x4285, [[2]]),
-  ]);
-const info = (): Uint8Array => el(ID.Info, [el(0x2ad7b1, [uint(1000000, 3)]), el(0x4d80, ['hegui-test'])]);
-const cluster = (n = 0): Uint8Array =>
-  el(ID.Cluster, [el(0xe7, [[n]]), el(0xa3, [[0x81, 0, 0, 0x80, 1, 2, 3, 4, 5, 6, 7, n]])]);
-const simpleTag = (name: string, value: string, ...nested: Uint8Array[]): Uint8Array =>
-  el(0x67c8, [el(0x45a3, [name]), el(0x4487, [value]), ...nested]);
-const tag = (...simple: Uint8Array[]): Uint8Array => el(0x7373, [el(0x63c0), ...simple]);
-const tags = (...t: Uint8Array[]): Uint8Array => el(ID.Tags, t);
-const voidEl = (total: number): Uint8Array => el(ID.Void, [new Uint8Array(total - 2)]);
-/** A Seek entry with an 8-byte SeekPosition, so a SeekHead's size does not depend on the positions. */
-const seek = (id: number, pos: number): Uint8Array =>
-  el(0x4dbb, [el(0x53ab, [idBytes(id)]), el(0x53ac, [uint(pos, 8)])]);
-
-/** A Segment (8-byte size, or unknown) around `children`; SeekHead entries are filled in from `index`. */
-function file(
-  children: Uint8Array[],
-  opts: { unknown?: boolean; index?: number[]; docType?: string } = {},
-): Uint8Array {
-  let kids = children;
-  if (opts.index) {
-    const ids = opts.index;
-    const head = (positions: number[]): Uint8Array =>
-      el(
-        ID.SeekHead,
-        ids.map((id, i) => seek(id, positions[i] ?? 0)),
-      );
-    let positions = ids.map(() => 0);
-    for (let round = 0; round < 2; round++) {
-      kids = [head(positions), ...children];
-      const starts: number[] = [];
-      let p = 0;
-      for (const k of kids) {
-        starts.push(p);
-        p += k.length;
-      }
-      positions = ids.map((id) => starts[kids.findIndex((k) => scanHeader(k, 0).id === id)]!);
-    }
-  }
-  const data = cat(kids);
-  return cat([
-    ebmlHeader(opts.docType),
-    idBytes(ID.Segment),
-    opts.unknown ? [0x01, 255, 255, 255, 255, 255, 255, 255] : size8(data.length),
-    data,
-  ]);
-}
-
 const aigc = (r: AigcRecord): string => serializeBare(r);
 
-/** [SeekID, SeekPosition] of each Seek in a SeekHead. */
-function seekEntries(b: Uint8Array, head: { dataOffset: number; size: number | null }): [number, number][] {
-  const out: [number, number][] = [];
-  const end = (h: { dataOffset: number; size: number | null }): number => h.dataOffset + h.size!;
-  for (let p = head.dataOffset; p < end(head); ) {
-    const s = scanHeader(b, p);
-    if (s.id === 0x4dbb) {
-      let id = 0;
-      let pos = 0;
-      for (let q = s.dataOffset; q < end(s); ) {
-        const k = scanHeader(b, q);
-        const v = b.subarray(k.dataOffset, end(k)).reduce((a, x) => a * 256 + x, 0);
-        if (k.id === 0x53ab) id = v;
-        if (k.id === 0x53ac) pos = v;
-        q = end(k);
-      }
-      out.push([id, pos]);
-    }
-    p = end(s);
-  }
-  return out;
-}
 /** `count` two-byte EBMLVoids (ID 0xEC, size 0). */
 function tinyVoids(count: number): Uint8Array {
   const b = new Uint8Array(2 * count);
