@@ -1,4 +1,5 @@
 import type { Codec } from './codec.ts';
+import { matroskaCodec } from './ebml/matroska.ts';
 import { flacCodec } from './flac/flac.ts';
 import { gifCodec } from './gif/gif.ts';
 import { heifCodec } from './heif/heif.ts';
@@ -26,6 +27,7 @@ const codecs: Codec[] = [
   heifCodec,
   wavCodec,
   aviCodec,
+  matroskaCodec,
   // FLAC before MP3: a FLAC file may start with an ID3v2 tag.
   flacCodec,
   oggCodec,
