@@ -14,8 +14,10 @@ import { expectedHashes, isReference, PDQ_DIR, SKIP_PDQ } from './pdq-fixtures.t
 
 const cache = new Map<string, Promise<ImageHash>>();
 const hashOf = (file: string) => {
-  let p = cache.get(file);
-  if (!p) cache.set(file, (p = hashImage(join(PDQ_DIR, file))));
+  const known = cache.get(file);
+  if (known) return known;
+  const p = hashImage(join(PDQ_DIR, file));
+  cache.set(file, p);
   return p;
 };
 
