@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { DIHEDRAL, type Dihedral, transformDct } from '../../src/review/image/dihedral.ts';
 import { hamming } from '../../src/review/image/hash256.ts';
 import { hashImage } from '../../src/review/image/hasher.ts';
@@ -83,7 +83,7 @@ describe('dihedral hashes', () => {
     assert.deepEqual(apply('rotate180', apply('rotate180', dct)), dct);
     for (const d of ['flipX', 'flipY', 'flipPlus1', 'flipMinus1'] as const)
       assert.deepEqual(apply(d, apply(d, dct)), dct);
-    let x = dct;
+    let x: Float32Array = dct;
     for (let i = 0; i < 4; i++) x = apply('rotate90', x);
     assert.deepEqual(x, dct);
     assert.notDeepEqual(apply('rotate90', dct), dct);
@@ -91,7 +91,7 @@ describe('dihedral hashes', () => {
 });
 
 /** sharp operations and the dihedral hash of the original that should equal the hash of their result. */
-function variants(src: string | Buffer): [string, sharp.Sharp, Dihedral][] {
+function variants(src: string | Buffer): [string, Sharp, Dihedral][] {
   return [
     ['rotate 90', sharp(src).rotate(90), 'rotate270'],
     ['rotate 180', sharp(src).rotate(180), 'rotate180'],
