@@ -38,9 +38,11 @@ export function checkIdentity(raw: string, type: IdentityType | 'auto' = 'auto',
     case 'mobile':
       return { type: t, masked: maskMobile(raw), result: validateMobile(raw) };
     case 'uscc': {
-      // Organisation codes are public: no mask. Upper-casing is the only normalisation GB 32100 allows.
+      // A valid organisation code is public and shown in full; anything else may be a personal number typed in the
+      // wrong place, so it is masked. Upper-casing is the only normalisation GB 32100 allows.
       const code = raw.normalize('NFKC').trim().toUpperCase();
-      return { type: t, masked: code.length === 18 ? code : maskGeneric(code), result: validateUscc(code) };
+      const result = validateUscc(code);
+      return { type: t, masked: result.valid ? code : maskGeneric(code), result };
     }
   }
 }

@@ -90,5 +90,9 @@ describe('checkIdentity', () => {
     const m = checkIdentity('13800138000', 'mobile');
     assert.equal(m.masked, '138****8000');
     assert.equal(checkIdentity('91440300708461136T', 'resident').result.valid, false);
+    // An ID number checked as a USCC is not valid, and not shown in full either.
+    const wrong = checkIdentity('11010519491231002X', 'uscc');
+    assert.equal(wrong.result.valid, false);
+    assert.equal(wrong.masked, '1101**********002X');
   });
 });
