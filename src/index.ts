@@ -4,6 +4,22 @@
 import './label/codecs/index.ts';
 
 export { HeguiError, type HeguiErrorCode, isHeguiError } from './errors.ts';
+// Review engine, images (PDQ, multi-index hash, SHA-256 bank) and identity validators (Provisions Art. 9, 10).
+export { type BirthDateProblem, checkBirthDate } from './identity/birth-date.ts';
+export { mod11_2Check } from './identity/check-char.ts';
+export { checkIdentity, detectIdentityType, type IdentityCheck, type IdentityType } from './identity/check-identity.ts';
+export {
+  type IdCheckOptions,
+  type IdInvalidReason,
+  type IdNumberKind,
+  type IdNumberResult,
+  upgradeLegacyResidentId,
+  validateIdNumber,
+} from './identity/id-number.ts';
+export { maskGeneric, maskIdNumber, maskMobile } from './identity/mask.ts';
+export { type MobileCheckOptions, type MobileResult, nationalMobileNumber, validateMobile } from './identity/mobile.ts';
+export { type Carrier, type SegmentService, segmentOf } from './identity/mobile-segments.ts';
+export { lookupRegion, type Region } from './identity/regions.ts';
 export { type UsccResult, validateUscc } from './identity/uscc.ts';
 export { hasErrors, type LabelFinding, type LabelFindingCode } from './label/aigc/findings.ts';
 export { charsetViolation, type ParsedLabel, parseLabelText, validateRecord } from './label/aigc/parse.ts';
@@ -41,3 +57,19 @@ export {
   writeLabel,
 } from './label/label-file.ts';
 export { buildXmpPacket, mergeXmpAigc, readXmpAigc, TC260_NS } from './label/xmp/xmp.ts';
+export { DEFAULT_MAX_PIXELS, type DecodeOptions } from './review/image/decode.ts';
+export { DIHEDRAL, type Dihedral } from './review/image/dihedral.ts';
+export { type Hash256, hamming, hash256FromHex, hash256ToHex } from './review/image/hash256.ts';
+export { hashImage, type ImageHash } from './review/image/hasher.ts';
+export { deserializePdqIndex, serializePdqIndex } from './review/image/index-file.ts';
+export { DEFAULT_MIN_QUALITY, ImageLibrary, type ImageLibraryOptions } from './review/image/library.ts';
+export { bruteForceQuery, type IndexMatch, PdqIndex } from './review/image/mih.ts';
+export { dihedralHashes, type PdqResult, pdqFromLuma } from './review/image/pdq.ts';
+export {
+  DEFAULT_MAX_DISTANCE,
+  type ImageReview,
+  type ImageReviewOptions,
+  reviewImage,
+} from './review/image/review-image.ts';
+export { Sha256Bank, sha256Hex } from './review/image/sha256-bank.ts';
+export type { ImageAction, ImageHit, ImageLibraryEntry } from './review/image/types.ts';

@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isHeguiError } from '../errors.ts';
 import '../label/codecs/index.ts';
+import { registerHashCommand } from './commands/hash.ts';
+import { registerIdCommand } from './commands/id.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { labelCommand } from './commands/label.ts';
 import { consoleOutput, type Output } from './output.ts';
@@ -41,6 +43,9 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
     .action(async (paths: string[], opts) => {
       code = await inspectCommand(paths, opts, io);
     });
+
+  registerIdCommand(program, io, (c) => (code = c));
+  registerHashCommand(program, io, (c) => (code = c));
 
   try {
     await program.parseAsync(argv);
