@@ -53,6 +53,9 @@ describe('mp4 placements', () => {
       ['mp4.mdta-keys'],
     );
     assert.deepEqual(again.label, label);
+    // The stripped XMP box before the mdat shrank: the chunk offset followed the mdat although the moov is last.
+    const { chunk, mdat } = chunkAndMdat(out);
+    assert.equal(chunk, mdat);
     assert.equal(
       out.toString('latin1').split('<dc:format>video/mp4</dc:format>').length,
       3,
@@ -201,6 +204,29 @@ describe('mp4 merging with existing metadata', () => {
     await writeLabel(p, label);
     const after = await ffprobe(p);
     assert.deepEqual(after.format.tags, { ...before.format.tags, AIGC: json });
+    assert.deepEqual(await packetHashes(p), hashes);
+  });
+  it('a track-level mdta meta: FFmpeg shows the same tags as before plus AIGC', async () => {
+    const p = s.path('trackmeta.mp4');
+    await ffmpeg([...AV, ...ENC, p]);
+    const b = await readFile(p);
+    const moov = b.indexOf('moov') - 4;
+    const trak = b.indexOf('trak', moov) - 4;
+    const trakEnd = trak + b.readUInt32BE(trak);
+    const trackMeta = Buffer.from(mdtaMeta([['com.example.track-note', 'kept']]));
+    const withMeta = cat(b.subarray(0, trakEnd), trackMeta, b.subarray(trakEnd));
+    for (const at of [moov, trak]) withMeta.writeUInt32BE(b.readUInt32BE(at) + trackMeta.length, at);
+    await writeFile(p, withMeta);
+    const before = await ffprobe(p);
+    const hashes = await packetHashes(p);
+    await writeLabel(p, label);
+    const after = await ffprobe(p);
+    assert.deepEqual(after.format.tags, { ...before.format.tags, AIGC: json });
+    assert.deepEqual(
+      after.streams.map((x) => x.tags),
+      before.streams.map((x) => x.tags),
+    );
+    assert.ok((await readFile(p)).includes('com.example.track-note'), 'the track meta is kept');
     assert.deepEqual(await packetHashes(p), hashes);
   });
   it('Apple-style moov/meta keys before the udta: every tag keeps its name and AIGC is shown', async () => {

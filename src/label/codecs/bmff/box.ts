@@ -13,8 +13,8 @@ import type { ByteSource } from '../../io/source.ts';
 export const MAX_BOX_DEPTH = 32;
 /** Boxes one in-memory tree may hold: a bound on work and memory for a hostile 64 MiB moov. */
 export const MAX_TREE_BOXES = 200_000;
-/** Top-level boxes of one file (a long fragmented stream has two per fragment). */
-export const MAX_TOP_BOXES = 4_000_000;
+/** Top-level boxes of one file (a day of fragmented video at one fragment a second has about 170 000). */
+export const MAX_TOP_BOXES = 1_000_000;
 /** Largest header: 8 + 8 (largesize) + 16 (uuid extended type). */
 export const MAX_HEADER = 32;
 /** Largest payload offset JavaScript numbers address exactly. */

@@ -8,11 +8,9 @@ import {
   type BoxBuffer,
   type BoxNode,
   boxBytes,
-  boxEnd,
   buildBox,
   type ChildStart,
   childrenOf,
-  descendants,
   parseTree,
   rebuildContainer,
 } from './box.ts';
@@ -135,13 +133,15 @@ function rebuildUdta(
   return changed ? rebuildContainer(buf, udta, children) : boxBytes(buf, udta);
 }
 
-/** Every mdta meta box of the movie that has a keys box, in file order (tracks' ones included). */
-function mdtaMetasWithKeys(buf: BoxBuffer, moov: BoxNode): MdtaMeta[] {
-  const out: MdtaMeta[] = [];
-  for (const n of descendants(moov)) {
-    if (n.type !== 'meta') continue;
-    const m = parseMdtaMeta(buf, n);
-    if (m?.keysNode) out.push(m);
+/** Movie-level mdta meta boxes with a keys box (`moov/meta`, `moov/udta/meta`), in file order, with their moov child. */
+function movieKeyMetas(buf: BoxBuffer, moov: BoxNode): { m: MdtaMeta; top: BoxNode }[] {
+  const out: { m: MdtaMeta; top: BoxNode }[] = [];
+  for (const top of moov.children ?? []) {
+    const metas = top.type === 'meta' ? [top] : top.type === 'udta' ? childrenOf(top, 'meta') : [];
+    for (const meta of metas) {
+      const m = parseMdtaMeta(buf, meta);
+      if (m?.keysNode) out.push({ m, top });
+    }
   }
   return out;
 }
@@ -150,29 +150,34 @@ function mdtaMetasWithKeys(buf: BoxBuffer, moov: BoxNode): MdtaMeta[] {
  * The new moov: the label in `moov/udta/meta` (the first udta), every other AIGC key and XMP property removed, all
  * other boxes copied byte for byte. Chunk offsets are not touched here (see offsets.ts).
  *
- * FFmpeg maps every ilst item of a movie to the first keys box it meets. When another mdta keys box (Apple's
- * `moov/meta`, a track's `meta`) would come before the label's, the udta moves to right after `mvhd` and the label's
- * keys box starts with copies of that box's keys, so every tag keeps its name and the label is seen as `AIGC`.
+ * FFmpeg reads the keys box of the first movie-level mdta meta only, and maps every ilst item after it (tracks' ones
+ * too) to those keys. When another movie-level mdta meta (Apple's `moov/meta`) comes before the label's, the label's
+ * udta moves to just before it and its keys box starts with copies of that box's keys, so every tag keeps its name,
+ * items before that point stay as FFmpeg saw them, and the label is seen as `AIGC`.
  */
 export function rebuildMoov(buf: BoxBuffer, moov: BoxNode, json: string): Uint8Array {
   const udta = childrenOf(moov, 'udta')[0];
   const target = (udta?.children ?? []).find((c) => c.type === 'meta' && parseMdtaMeta(buf, c));
-  const targetAt = target?.offset ?? udta?.offset ?? boxEnd(moov);
-  const leader = mdtaMetasWithKeys(buf, moov).find((m) => m.meta !== target && m.meta.offset < targetAt);
-  const prefix = leader ? keptKeyEntries(buf, leader) : [];
+  const firstKeys = movieKeyMetas(buf, moov)[0];
+  const leader = firstKeys && firstKeys.m.meta !== target ? firstKeys : undefined;
+  const prefix = leader ? keptKeyEntries(buf, leader.m) : [];
   const children: Uint8Array[] = [];
+  let udtaAt = -1;
   for (const c of moov.children ?? []) {
+    if (c === leader?.top) udtaAt = children.length;
+    if (c === udta) {
+      if (udtaAt < 0) udtaAt = children.length;
+      continue;
+    }
     if (c.type === 'udta') {
-      if (c !== udta) children.push(rebuildUdta(buf, c, undefined, []));
+      children.push(rebuildUdta(buf, c, undefined, []));
       continue;
     }
     const m: MdtaMeta | undefined = c.type === 'meta' ? parseMdtaMeta(buf, c) : undefined;
     children.push(m && hasAigc(m) ? rebuildMdtaMeta(buf, m, undefined) : boxBytes(buf, c));
   }
   const labelled = udta ? rebuildUdta(buf, udta, json, prefix) : buildBox('udta', buildLabelMeta(json, prefix));
-  const first = moov.children ?? [];
-  const udtaAt = leader ? (first[0]?.type === 'mvhd' ? 1 : 0) : udta ? first.indexOf(udta) : children.length;
-  children.splice(udtaAt, 0, labelled);
+  children.splice(udtaAt < 0 ? children.length : udtaAt, 0, labelled);
   return rebuildContainer(buf, moov, children);
 }
 
