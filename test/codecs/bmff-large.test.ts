@@ -12,7 +12,7 @@ import { createLabel, readLabel, serializeBare, writeLabel } from '../../src/ind
 import { mp4Codec } from '../../src/label/codecs/bmff/mp4.ts';
 import type { ByteSink } from '../../src/label/io/sink.ts';
 import { type ByteSource, FileSource } from '../../src/label/io/source.ts';
-import { ffmpeg, ffprobeAigc, packetHashes } from '../support/media.ts';
+import { ffmpeg, ffprobeAigc, packetHashes } from '../conformance/fixtures/bmff.ts';
 
 const label = createLabel({ producer: '001191440300708461136T1XGW3', produceId: 'large-0001' });
 const GiB = 1024 * 1024 * 1024;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { readLabel, writeLabel } from '../../src/index.ts';
-import { ffmpeg, ffprobe, ffprobeAigc, packetHashes } from '../support/media.ts';
+import { ffmpeg, ffprobe, ffprobeAigc, packetHashes } from '../conformance/fixtures/bmff.ts';
 import { box, cat, co64, keys, mdtaMeta, meta, movie, stco, u32, xmpPacket, xmpUuid } from './bmff-build.ts';
 import { AV, chunkAndMdat, ENC, json, label, old, scratch } from './bmff-harness.ts';
 
