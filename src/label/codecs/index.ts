@@ -1,3 +1,4 @@
+import { mp4Codec } from './bmff/mp4.ts';
 import type { Codec } from './codec.ts';
 import { matroskaCodec } from './ebml/matroska.ts';
 import { flacCodec } from './flac/flac.ts';
@@ -25,6 +26,7 @@ const codecs: Codec[] = [
   gifCodec,
   // HEIF/AVIF before any MP4 codec: both start with ftyp, HEIF is recognised by its image brands.
   heifCodec,
+  mp4Codec,
   wavCodec,
   aviCodec,
   matroskaCodec,

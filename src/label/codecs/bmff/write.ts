@@ -1,0 +1,160 @@
+/**
+ * Writing the label into an MP4/MOV/M4A: only the movie box (bounded) and the few small boxes that hold absolute
+ * offsets are read into memory; media data and every other box are streamed with `copyFrom`.
+ *
+ * When the new moov (or a stripped XMP box) changes size, every byte after it moves: a `free`/`skip` box right after
+ * it absorbs the difference when it can (nothing moves); otherwise `stco`/`co64` chunk offsets, `tfhd` base data
+ * offsets and `tfra` moof offsets are moved with it. A `sidx` before a moved box and offsets this writer does not know
+ * how to move are refused with `format_unsupported`.
+ */
+import { HeguiError, malformed, oversize } from '../../../errors.ts';
+import { type AigcRecord, serializeBare } from '../../aigc/record.ts';
+import { put32be } from '../../io/bytes.ts';
+import type { ByteSink } from '../../io/sink.ts';
+import { type ByteSource, MAX_READ } from '../../io/source.ts';
+import { MAX_XMP_BYTES } from '../../xmp/xmp.ts';
+import type { WriteOptions } from '../codec.ts';
+import { type Box, type BoxBuffer, boxEnd, decodeBoxHeader, MAX_HEADER, typeBytes, walkFile } from './box.ts';
+import { parseBoxTree, rebuildMoov } from './moov.ts';
+import {
+  type Change,
+  checkChunkTables,
+  OffsetMap,
+  refuseUnmovable,
+  shiftChunkOffsets,
+  shiftMfra,
+  shiftMoof,
+} from './offsets.ts';
+import { isXmpUuid, stripXmpUuid } from './xmp-uuid.ts';
+
+/** The movie box is read whole; real ones are kilobytes to a few MiB (an hour of video at many chunks). */
+export const MAX_MOOV = MAX_READ;
+/** moof/mfra boxes are read whole to move their offsets; real ones are kilobytes. */
+export const MAX_FRAGMENT_BOX = 16 * 1024 * 1024;
+const MAX_U32 = 0xffffffff;
+
+interface Segment {
+  box: Box;
+  /** New bytes for the box. */
+  bytes?: Uint8Array;
+  /** A free/skip box resized to absorb a neighbour's size change (0: dropped). */
+  freeSize?: number;
+}
+
+interface Layout {
+  segments: Segment[];
+  map: OffsetMap;
+}
+
+const isPadding = (b: Box | undefined): b is Box =>
+  !!b && (b.type === 'free' || b.type === 'skip') && b.sizeForm === 'compact';
+
+/** Which top-level boxes are replaced, which free box absorbs a change, and how offsets move. */
+function planLayout(boxes: readonly Box[], replaced: ReadonlyMap<number, Uint8Array>): Layout {
+  const segments: Segment[] = [];
+  const changes: Change[] = [];
+  for (let i = 0; i < boxes.length; i++) {
+    const box = boxes[i]!;
+    const bytes = replaced.get(box.offset);
+    if (!bytes) {
+      segments.push({ box });
+      continue;
+    }
+    const delta = bytes.length - box.size;
+    const next = boxes[i + 1];
+    const freeSize = isPadding(next) && !replaced.has(next.offset) ? next.size - delta : -1;
+    if (delta !== 0 && next && (freeSize === 0 || (freeSize >= 8 && freeSize <= MAX_U32))) {
+      segments.push({ box, bytes }, { box: next, freeSize });
+      changes.push({ start: box.offset, end: boxEnd(next), delta: 0 });
+      i++;
+      continue;
+    }
+    segments.push({ box, bytes });
+    changes.push({ start: box.offset, end: boxEnd(box), delta });
+  }
+  return { segments, map: new OffsetMap(changes) };
+}
+
+async function readBox(src: ByteSource, box: Box, limit: number, what: string): Promise<BoxBuffer> {
+  if (box.size > limit) throw oversize(what, box.size, limit);
+  return { bytes: (await src.read(box.offset, box.size)).slice(), base: box.offset };
+}
+
+async function writeFree(src: ByteSource, out: ByteSink, free: Box, size: number): Promise<void> {
+  if (size === 0) return;
+  const h = new Uint8Array(8);
+  put32be(h, 0, size);
+  h.set(typeBytes(free.type), 4);
+  await out.write(h);
+  const keep = Math.min(size - 8, free.size - 8);
+  if (keep > 0) await out.copyFrom(src, free.offset + 8, keep);
+  for (let zeros = size - 8 - keep; zeros > 0; zeros -= 1 << 20)
+    await out.write(new Uint8Array(Math.min(zeros, 1 << 20)));
+}
+
+/** Refuse layouts whose offsets would silently break when boxes before them move. */
+function refuseUnmovableTopLevel(boxes: readonly Box[], map: OffsetMap): void {
+  for (const b of boxes) {
+    if (b.type === 'sidx' && map.movesAfter(b.offset)) {
+      throw new HeguiError(
+        'format_unsupported',
+        'a segment index (sidx) precedes a box whose size changes; its relative offsets would break',
+      );
+    }
+    if (b.type === 'meta' && map.movesAfter(0)) {
+      throw new HeguiError(
+        'format_unsupported',
+        'a file-level meta box may hold item offsets that would move; this layout is not written',
+      );
+    }
+  }
+}
+
+export async function writeMp4(
+  src: ByteSource,
+  out: ByteSink,
+  label: AigcRecord,
+  options: WriteOptions = {},
+): Promise<void> {
+  const walk = await walkFile(src, true);
+  const boxes = walk.boxes;
+  const moovs = boxes.filter((b) => b.type === 'moov');
+  if (moovs.length === 0) throw malformed('the file has no movie box (moov)');
+  if (moovs.length > 1) throw malformed('the file has more than one movie box (moov)');
+  const moovBox = moovs[0]!;
+  const moovBuf = await readBox(src, moovBox, MAX_MOOV, 'the movie box (moov)');
+  const moov = parseBoxTree(moovBuf, moovBox, true);
+  checkChunkTables(moovBuf, moov);
+
+  const replaced = new Map<number, Uint8Array>();
+  const newMoov = rebuildMoov(moovBuf, moov, serializeBare(label));
+  replaced.set(moovBox.offset, newMoov);
+  for (const b of boxes) {
+    if (!isXmpUuid(b)) continue;
+    const stripped = stripXmpUuid(await readBox(src, b, MAX_XMP_BYTES + MAX_HEADER, 'the XMP uuid box'), b);
+    if (stripped) replaced.set(b.offset, stripped);
+  }
+
+  const { segments, map } = planLayout(boxes, replaced);
+  if (!map.identity) {
+    refuseUnmovable(moov);
+    refuseUnmovableTopLevel(boxes, map);
+    const header = decodeBoxHeader(newMoov.subarray(0, MAX_HEADER), 0, newMoov.length, true);
+    shiftChunkOffsets(newMoov, parseBoxTree({ bytes: newMoov, base: 0 }, header, true), 0, map);
+  }
+
+  for (const seg of segments) {
+    const { box } = seg;
+    if (seg.bytes) await out.write(seg.bytes);
+    else if (seg.freeSize !== undefined) await writeFree(src, out, box, seg.freeSize);
+    else if (!map.identity && (box.type === 'moof' || box.type === 'mfra')) {
+      const buf = await readBox(src, box, MAX_FRAGMENT_BOX, `a ${box.type} box`);
+      const tree = parseBoxTree(buf, box, true);
+      if (box.type === 'moof') shiftMoof(buf.bytes, tree, buf.base, map);
+      else shiftMfra(buf.bytes, tree, buf.base, map);
+      await out.write(buf.bytes);
+    } else await out.copyFrom(src, box.offset, box.size);
+    options.onProgress?.(Math.min(boxEnd(box), src.size), src.size);
+  }
+  if (walk.trailing > 0) await out.copyFrom(src, src.size - walk.trailing, walk.trailing);
+}
