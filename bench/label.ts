@@ -4,22 +4,25 @@
  * `-c copy -metadata AIGC=…`. Same label, same input files, outputs to fresh paths.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
 import sharp from 'sharp';
 import { createLabel, detectFormat, serializeBare, writeLabel } from '../src/index.ts';
 import { ffmpegPath } from '../src/media/tools.ts';
 import { runOk } from '../test/support/run.ts';
-import { benchDir, printTable, type Row, timeIt } from './util.ts';
+import { benchDir, median, printTable, type Row, timeIt } from './util.ts';
 
 const label = createLabel({ producer: '001191440300708461136T1XGW3', produceId: 'bench-0001' });
 const json = serializeBare(label);
 
-/** ExifTool user config: the TC260 XMP namespace (GB 45438 image guide) and a QuickTime Keys tag named AIGC. */
+/**
+ * ExifTool user config: the TC260 XMP namespace (GB 45438 image guide) and a QuickTime Keys tag AIGC (ExifTool writes
+ * its key as `com.apple.quicktime.AIGC`: the same keys/ilst work as Hegui's `AIGC` key).
+ */
 const EXIFTOOL_CONFIG = `%Image::ExifTool::UserDefined = (
   'Image::ExifTool::XMP::Main' => { TC260 => { SubDirectory => { TagTable => 'Image::ExifTool::UserDefined::TC260' } } },
-  'Image::ExifTool::QuickTime::Keys' => { AIGC => { } },
+  'Image::ExifTool::QuickTime::Keys' => { AIGC => { Name => 'AIGC', Writable => 'string' } },
 );
 %Image::ExifTool::UserDefined::TC260 = (
   GROUPS => { 0 => 'XMP', 1 => 'XMP-TC260', 2 => 'Image' },
@@ -135,7 +138,7 @@ export async function run(): Promise<void> {
   const cfgDir = join(dir, 'exiftool-home');
   await mkdir(cfgDir, { recursive: true });
   await writeFile(join(cfgDir, '.ExifTool_config'), EXIFTOOL_CONFIG);
-  const et = new ExifTool({ maxProcs: 1, exiftoolEnv: { EXIFTOOL_HOME: cfgDir } });
+  const et_ = new ExifTool({ maxProcs: 1, exiftoolEnv: { EXIFTOOL_HOME: cfgDir } });
   const files = await fixtures(dir);
   const rows: Row[] = [];
   let k = 0;
@@ -153,7 +156,7 @@ export async function run(): Promise<void> {
       if (ext !== '.wav') {
         const tag = ext === '.mp4' ? 'Keys:AIGC' : 'XMP-TC260:AIGC';
         peers['exiftool'] = await timeIt(runs, () =>
-          et.write(path, { [tag]: json } as never, { writeArgs: ['-o', out(ext)] }),
+          et_.write(path, { [tag]: json } as never, { writeArgs: ['-o', out(ext)] }),
         );
       } else peers['exiftool'] = 'cannot write WAV';
       if (isAv) {
@@ -171,6 +174,30 @@ export async function run(): Promise<void> {
       await rm(outDir, { recursive: true, force: true });
       await mkdir(outDir, { recursive: true });
     }
+    for (const name of ['mp4 10 MB, moov at end', 'mp4 100 MB, moov at end'] as const) {
+      const path = files[name]!;
+      const size = (await stat(path)).size;
+      const work = join(outDir, 'in-place.mp4');
+      const inPlace = async (fn: () => Promise<unknown>): Promise<number> => {
+        const times: number[] = [];
+        for (let i = 0; i < 4; i++) {
+          await copyFile(path, work);
+          const t = process.hrtime.bigint();
+          await fn();
+          if (i > 0) times.push(Number(process.hrtime.bigint() - t) / 1e6);
+        }
+        return median(times);
+      };
+      const hegui = await inPlace(() => writeLabel(work, label));
+      const et = await inPlace(() =>
+        et_.write(work, { 'Keys:AIGC': json } as never, { writeArgs: ['-overwrite_original'] }),
+      );
+      rows.push({
+        case: `${name.replace(', moov at end', '')} in place (${(size / 1e6).toFixed(1)} MB)`,
+        hegui,
+        peers: { exiftool: et },
+      });
+    }
     const jpegs = await smallJpegs(dir, 1000);
     if (await detectFormat(jpegs[0]!)) {
       const heguiFolder = await timeIt(1, async () => {
@@ -185,7 +212,7 @@ export async function run(): Promise<void> {
       });
       const etFolder = await timeIt(1, () =>
         Promise.all(
-          jpegs.map((p) => et.write(p, { 'XMP-TC260:AIGC': json } as never, { writeArgs: ['-o', out('.jpg')] })),
+          jpegs.map((p) => et_.write(p, { 'XMP-TC260:AIGC': json } as never, { writeArgs: ['-o', out('.jpg')] })),
         ),
       );
       rows.push({ case: 'folder of 1,000 small JPEGs', hegui: heguiFolder, peers: { exiftool: etFolder } });
@@ -199,7 +226,7 @@ export async function run(): Promise<void> {
       });
     }
   } finally {
-    await et.end();
+    await et_.end();
     await rm(outDir, { recursive: true, force: true });
   }
   printTable(rows);

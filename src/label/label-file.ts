@@ -5,6 +5,8 @@ import { type ParsedLabel, parseLabelText, validateRecord } from './aigc/parse.t
 import { type AigcRecord, recordsEqual } from './aigc/record.ts';
 import type { Codec, CodecWarning, LabelSite, MediaKind, WriteOptions } from './codecs/codec.ts';
 import { sniffCodec } from './codecs/registry.ts';
+import { PlannedSource, PlanningSink, PlanTooLarge } from './io/edit-plan.ts';
+import { applyInPlace, recoverInPlace } from './io/in-place.ts';
 import { AtomicFileSink, MemorySink } from './io/sink.ts';
 import { BufferSource, type ByteSource, FileSource, openSource } from './io/source.ts';
 
@@ -65,6 +67,7 @@ async function requireCodec(src: ByteSource): Promise<Codec> {
 
 /** Read every label placement of a file (path or bytes) and report what is there. */
 export async function readLabel(input: string | Uint8Array): Promise<LabelReading> {
+  if (typeof input === 'string') await recoverInPlace(input);
   return withSource(input, async (src) => {
     const codec = await requireCodec(src);
     const { sites, warnings } = await codec.read(src);
@@ -146,6 +149,24 @@ async function readBack(codec: Codec, out: ByteSource, label: AigcRecord): Promi
 }
 
 /**
+ * Large files labelled in place are edited rather than rewritten when the codec's output differs from the input in
+ * a small part only (a moov box at the end, an appended update): the time then no longer grows with the media size.
+ */
+const IN_PLACE_MIN_BYTES = 1024 * 1024;
+const IN_PLACE_MAX_PATCH = 16 * 1024 * 1024;
+
+async function planEdits(src: ByteSource, write: (sink: PlanningSink) => Promise<void>) {
+  const sink = new PlanningSink(src, Math.min(IN_PLACE_MAX_PATCH, src.size / 4));
+  try {
+    await write(sink);
+  } catch (e) {
+    if (e instanceof PlanTooLarge) return null;
+    throw e;
+  }
+  return sink.plan();
+}
+
+/**
  * Write the label into a file: sniff, write the normative placement (replacing every existing label), read the
  * output back, then atomically replace the target. On any failure the input is untouched and no output is left.
  */
@@ -156,6 +177,8 @@ export async function writeLabel(
 ): Promise<WriteLabelResult> {
   assertWritable(label);
   const target = options.out ?? path;
+  const inPlace = resolve(target) === resolve(path);
+  await recoverInPlace(path);
   return withSource(path, async (src) => {
     const codec = await requireCodec(src);
     const write = requireWriter(codec);
@@ -163,10 +186,25 @@ export async function writeLabel(
       if (isHeguiError(e)) throw e;
       throw new HeguiError('malformed', `the ${codec.name} structure could not be read`);
     });
+    const result = (bytesOut: number): WriteLabelResult => ({
+      path: target,
+      format: formatOf(codec),
+      bytesIn: src.size,
+      bytesOut,
+      replaced: before.sites.length,
+    });
+    if (inPlace && src.size > IN_PLACE_MIN_BYTES) {
+      const plan = await planEdits(src, (sink) => write(src, sink, label, options));
+      if (plan) {
+        // Check the result before the file is touched, then apply it under a journal.
+        await readBack(codec, await PlannedSource.create(src, plan), label);
+        await applyInPlace(path, plan, src.size);
+        return result(plan.size);
+      }
+    }
     const sink = await AtomicFileSink.create(target);
     try {
       await write(src, sink, label, options);
-      const inPlace = resolve(target) === resolve(path);
       await sink.finish(inPlace);
       const mem = sink.inMemory();
       const out = mem ? new BufferSource(mem) : await FileSource.open(sink.tempPath);
@@ -176,13 +214,7 @@ export async function writeLabel(
         await out.close();
       }
       await sink.commit();
-      return {
-        path: target,
-        format: formatOf(codec),
-        bytesIn: src.size,
-        bytesOut: sink.position,
-        replaced: before.sites.length,
-      };
+      return result(sink.position);
     } catch (e) {
       await sink.abort();
       throw e;
