@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import { readLabel, writeLabel } from '../../src/index.ts';
+import { createLabel, readLabel, serializeBare, writeLabel } from '../../src/index.ts';
 import { ffmpeg, ffprobe, ffprobeAigc, packetHashes } from '../conformance/fixtures/bmff.ts';
 import { box, cat, co64, keys, mdtaMeta, meta, movie, stco, u32, xmpPacket, xmpUuid } from './bmff-build.ts';
 import { AV, chunkAndMdat, ENC, json, label, old, scratch } from './bmff-harness.ts';
@@ -254,5 +254,55 @@ describe('mp4 merging with existing metadata', () => {
       r.sites.map((s) => s.placement),
       ['mp4.mdta-keys'],
     );
+  });
+});
+
+describe('MP4 labels written by scripting ExifTool', () => {
+  it('reads the com.apple.quicktime.AIGC key as an alternative placement and replaces it with the AIGC key', async () => {
+    const { ExifTool } = await import('exiftool-vendored');
+    const { mkdtemp, writeFile, copyFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'hegui-et-mp4-'));
+    await writeFile(
+      join(dir, '.ExifTool_config'),
+      "%Image::ExifTool::UserDefined = ('Image::ExifTool::QuickTime::Keys' => { AIGC => { Name => 'AIGC', Writable => 'string' } });\n1;\n",
+    );
+    const et = new ExifTool({ maxProcs: 1, exiftoolEnv: { EXIFTOOL_HOME: dir } });
+    const f = join(dir, 'et.mp4');
+    await ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=160x120:rate=10',
+      '-t',
+      '1',
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      join(dir, 'src.mp4'),
+    ]);
+    await copyFile(join(dir, 'src.mp4'), f);
+    const vendor = createLabel({ producer: '001191440300708461136T1XGW3', produceId: 'by-exiftool' });
+    try {
+      await et.write(f, { 'Keys:AIGC': serializeBare(vendor) } as never, { writeArgs: ['-overwrite_original'] });
+    } finally {
+      await et.end();
+    }
+    const before = await readLabel(f);
+    assert.deepEqual(
+      before.sites.map((s) => [s.placement, s.normative]),
+      [['mp4.mdta-reverse-dns-key', false]],
+    );
+    assert.deepEqual(before.label, vendor);
+    await writeLabel(f, createLabel({ producer: '001191440300708461136T1XGW3', produceId: 'by-hegui' }));
+    const after = await readLabel(f);
+    assert.deepEqual(
+      after.sites.map((s) => s.placement),
+      ['mp4.mdta-keys'],
+    );
+    assert.equal(after.label?.ProduceID, 'by-hegui');
+    assert.deepEqual(await packetHashes(f), await packetHashes(join(dir, 'src.mp4')));
   });
 });

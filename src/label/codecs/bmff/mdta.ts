@@ -50,8 +50,13 @@ export function handlerOf(buf: BoxBuffer, meta: BoxNode): string | undefined {
   return p.length >= 12 ? ascii(p, 8, 4) : undefined;
 }
 
-/** Is this the label key? Compared case-insensitively so that a differently-cased key is still found and replaced. */
-export const isAigcKey = (k: MdtaKey): boolean => k.name.toUpperCase() === AIGC_KEY;
+/**
+ * Is this the label key? Compared case-insensitively so that a differently-cased key is still found and replaced.
+ * A reverse-DNS key ending in `.AIGC` counts too: ExifTool writes a user-defined Keys tag as
+ * `com.apple.quicktime.AIGC`, so files labelled by scripting ExifTool carry it.
+ */
+export const isAigcKey = (k: MdtaKey): boolean => k.name.toUpperCase() === AIGC_KEY || isReverseDnsAigcKey(k);
+export const isReverseDnsAigcKey = (k: MdtaKey): boolean => /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+\.AIGC$/i.test(k.name);
 
 function parseKeys(buf: BoxBuffer, node: BoxNode): MdtaKey[] {
   const p = payloadBytes(buf, node);
@@ -103,6 +108,8 @@ export interface DataValue {
   offset: number;
   /** The well-known type (1 UTF-8, 2 UTF-16BE, …). */
   dataType: number;
+  /** Found under a reverse-DNS key (`com.apple.quicktime.AIGC`) rather than the key `AIGC` itself. */
+  reverseDns?: boolean;
 }
 
 /** Every `data` box of an item, decoded as text (types 1 and 2 are text; anything else is decoded as UTF-8). */
@@ -124,7 +131,8 @@ export function aigcValues(buf: BoxBuffer, m: MdtaMeta): DataValue[] {
   const out: DataValue[] = [];
   for (const item of m.items) {
     const key = m.keys[item.index - 1]!;
-    if (isAigcKey(key)) out.push(...itemValues(buf, item.node));
+    if (isAigcKey(key))
+      out.push(...itemValues(buf, item.node).map((v) => ({ ...v, reverseDns: isReverseDnsAigcKey(key) })));
   }
   return out;
 }

@@ -60,6 +60,8 @@ export const parseBoxTree = (buf: BoxBuffer, box: Box, strict: boolean): BoxNode
 export const PLACEMENT_MDTA = 'mp4.mdta-keys';
 export const PLACEMENT_MOOV_META = 'mp4.moov-meta-keys';
 export const PLACEMENT_XMP = 'mp4.xmp-uuid';
+/** Also read: an mdta key such as `com.apple.quicktime.AIGC` (what a user-defined ExifTool Keys tag becomes). */
+export const PLACEMENT_REVERSE_DNS = 'mp4.mdta-reverse-dns-key';
 
 export interface FoundValue {
   placement: string;
@@ -78,7 +80,12 @@ export function moovLabelValues(
   const fromMeta = (meta: BoxNode, placement: string, normative: boolean): void => {
     try {
       const m = parseMdtaMeta(buf, meta);
-      if (m) for (const v of aigcValues(buf, m)) out.push({ placement, normative, text: v.text, offset: v.offset });
+      if (!m) return;
+      for (const v of aigcValues(buf, m)) {
+        if (v.reverseDns)
+          out.push({ placement: PLACEMENT_REVERSE_DNS, normative: false, text: v.text, offset: v.offset });
+        else out.push({ placement, normative, text: v.text, offset: v.offset });
+      }
     } catch (e) {
       onError(e, meta.offset);
     }
