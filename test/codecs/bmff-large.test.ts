@@ -13,6 +13,7 @@ import { mp4Codec } from '../../src/label/codecs/bmff/mp4.ts';
 import type { ByteSink } from '../../src/label/io/sink.ts';
 import { type ByteSource, FileSource } from '../../src/label/io/source.ts';
 import { ffmpeg, ffprobeAigc, packetHashes } from '../conformance/fixtures/bmff.ts';
+import { AV, ENC } from './bmff-harness.ts';
 
 const label = createLabel({ producer: '001191440300708461136T1XGW3', produceId: 'large-0001' });
 const GiB = 1024 * 1024 * 1024;
@@ -91,18 +92,6 @@ describe('mp4 large files are streamed', { timeout: 120_000 }, () => {
   after(async () => {
     await rm(dir, { recursive: true, force: true });
   });
-
-  const AV = [
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc=size=64x48:rate=10',
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=440:sample_rate=8000',
-  ];
-  const ENC = ['-t', '1', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-b:a', '16k'];
 
   // Reading a hole still costs the kernel time (about 1 GiB/s here): a 2.25 GiB file (offsets past 2^31) with the moov
   // at the end, the layout most large files have, and 1 GiB with the moov first (every chunk offset moves).
