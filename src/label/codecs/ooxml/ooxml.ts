@@ -82,7 +82,7 @@ async function sitesOf(src: ByteSource, pkg: Package, warnings: CodecWarning[]):
       }
     } catch (err) {
       if (!isHeguiError(err)) throw err;
-      warnings.push({ code: 'custom_properties_unreadable', message: err.message, offset: e.localOffset });
+      warnings.push({ code: err.code, message: `${e.name}: ${err.message}`, offset: e.localOffset });
     }
   }
   return sites;
@@ -116,8 +116,15 @@ export const ooxmlCodec: Codec = {
 
   async sniff(src): Promise<boolean> {
     if (!startsWith(src.head, [0x50, 0x4b, 0x03, 0x04])) return false;
-    const dir = await readZipDirectory(src);
-    return findEntry(dir, CONTENT_TYPES) !== undefined && MAIN_PARTS.some(([n]) => findEntry(dir, n));
+    try {
+      const dir = await readZipDirectory(src);
+      return findEntry(dir, CONTENT_TYPES) !== undefined && MAIN_PARTS.some(([n]) => findEntry(dir, n));
+    } catch (e) {
+      if (!isHeguiError(e)) throw e;
+      // A damaged directory: the local headers at the start still name the parts, so the reader can say what broke.
+      const names = Buffer.from(src.head).toString('latin1');
+      return names.includes(CONTENT_TYPES) && MAIN_PARTS.some(([n]) => names.includes(n));
+    }
   },
 
   async read(src): Promise<CodecReadResult> {

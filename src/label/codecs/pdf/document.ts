@@ -152,9 +152,9 @@ export class PdfDocument {
   }
 }
 
-/** The Info dictionary's key or the XMP stream could not be read: a named reason, for a warning. */
-export function asWarning(e: unknown, code: string): { code: string; message: string; offset?: number } {
+/** A part of the file that could not be read, as a warning named by the error's code (read is lenient). */
+export function asWarning(e: unknown, part: string): { code: string; message: string; offset?: number } {
   if (!isHeguiError(e)) throw e;
   const offset = e.details.offset;
-  return { code, message: e.message, ...(typeof offset === 'number' ? { offset } : {}) };
+  return { code: e.code, message: `${part}: ${e.message}`, ...(typeof offset === 'number' ? { offset } : {}) };
 }

@@ -47,7 +47,7 @@ async function walk(src: ByteSource): Promise<Walk> {
   try {
     doc = await PdfDocument.open(src);
   } catch (e) {
-    warnings.push(asWarning(e, 'xref_unreadable'));
+    warnings.push(asWarning(e, 'cross-reference'));
     openError = e;
   }
   if (doc?.encrypted) throw encryptedError();
@@ -58,7 +58,7 @@ async function walk(src: ByteSource): Promise<Walk> {
       if (info && text !== undefined)
         sites.push({ placement: INFO_PLACEMENT, normative: true, text, offset: info.offset });
     } catch (e) {
-      warnings.push(asWarning(e, 'info_unreadable'));
+      warnings.push(asWarning(e, 'Info dictionary'));
     }
     try {
       const xmp = await loadXmp(doc);
@@ -66,7 +66,7 @@ async function walk(src: ByteSource): Promise<Walk> {
         sites.push({ placement: XMP_PLACEMENT, normative: false, text: p.value, offset: xmp!.obj.offset });
       }
     } catch (e) {
-      warnings.push(asWarning(e, 'xmp_unreadable'));
+      warnings.push(asWarning(e, 'XMP metadata stream'));
     }
   }
   const stray: LabelSite[] = [];

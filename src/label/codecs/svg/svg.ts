@@ -74,7 +74,7 @@ function sitesOf(text: string, l: Layout, warnings: CodecWarning[]): LabelSite[]
       }
     } catch (e) {
       if (!isHeguiError(e)) throw e;
-      warnings.push({ code: 'xmp_unreadable', message: e.message, offset: m.start.start });
+      warnings.push({ code: e.code, message: `metadata: ${e.message}`, offset: m.start.start });
     }
   }
   return sites;
