@@ -109,8 +109,10 @@ export async function loadXref(src: ByteSource): Promise<XrefIndex> {
 }
 
 async function readSection(src: ByteSource, offset: number): Promise<Section> {
-  const probe = await src.read(offset, Math.min(4, src.size - offset));
-  if (Buffer.from(probe).toString('latin1') === 'xref') return readTable(src, offset);
+  // Writers that point at the end-of-line before `xref` are common enough for readers to step over it.
+  const probe = Buffer.from(await src.read(offset, Math.min(36, src.size - offset))).toString('latin1');
+  const at = /^[\0\t\n\f\r ]*xref/.exec(probe);
+  if (at) return readTable(src, offset + at[0].length - 4);
   return readStream(src, offset);
 }
 
