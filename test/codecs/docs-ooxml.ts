@@ -194,6 +194,12 @@ describe('OOXML: hostile packages', () => {
     await refused(q, 'format_unsupported');
   });
 
+  it('a zero-length custom.xml: nothing read, write refuses (malformed: no Properties element)', async () => {
+    const p = await pkg('docx', ooxmlParts('docx', ''));
+    await reads(p, []);
+    await refused(p, 'malformed');
+  });
+
   it('a DOCTYPE in custom.xml → read warns, write refuses (malformed)', async () => {
     const xml = customXml(customProp(2, 'AIGC', 'x')).replace('?>\n', '?>\n<!DOCTYPE x [<!ENTITY a "b">]>');
     const p = await pkg('docx', ooxmlParts('docx', xml));

@@ -26,6 +26,13 @@ describe('Markdown front matter', () => {
     assert.equal(await yamlAigc(out), JSON.stringify(next));
   });
 
+  it('an empty front matter takes the label; the body is kept', async () => {
+    const p = await file('empty.md', '---\n---\nbody\n');
+    await reads(p, []);
+    const out = await labelled(p);
+    assert.match(await readFile(out, 'utf8'), /^---\nAIGC:\n( {2}\w+: "(?:[^"\\]|\\.)*"\n){7}---\nbody\n$/);
+  });
+
   it('two AIGC keys: two sites; write leaves one', async () => {
     const block = (id: string) => `AIGC:\n  Label: "1"\n  ProduceID: "${id}"`;
     const p = await file('two.md', markdown('\n', false, `${block('a')}\nother: 1\n${block('b')}`));
