@@ -36,7 +36,7 @@ function block(label: AigcRecord, eol: string): string {
 
 export const markdownCodec: Codec = {
   id: 'markdown',
-  name: 'Markdown (YAML front matter)',
+  name: 'Markdown',
   kind: 'document',
   mimeTypes: ['text/markdown'],
   extensions: ['md', 'markdown', 'mdx'],
