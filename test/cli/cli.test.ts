@@ -154,10 +154,15 @@ describe('hegui inspect', () => {
     );
   });
 
-  it('exits 1 when a named file cannot be read', async () => {
-    const r = await hegui(['inspect', join(dir, 'in/notes.txt')]);
+  it('exits 1 when a named file cannot be read; plain text is recognised but has no label container', async () => {
+    const bin = join(dir, 'in/blob.bin');
+    await writeFile(bin, Buffer.from([0x00, 0x01, 0x02, 0xff, 0xfe]));
+    const r = await hegui(['inspect', bin]);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /format_unknown/);
+    const txt = await hegui(['inspect', join(dir, 'in/notes.txt')]);
+    assert.equal(txt.code, 0);
+    assert.match(txt.stdout, /format: Plain text \(document\)/);
     assert.ok((await readFile(join(dir, 'in/notes.txt'), 'utf8')).startsWith('not media'));
   });
 });

@@ -78,7 +78,11 @@ function checkOptions(
 async function labelOne(input: InputFile, record: AigcRecord, out: string | undefined): Promise<LabelFileResult> {
   const base: LabelFileResult = { file: input.path, status: 'failed' };
   try {
-    if (!input.explicit && !(await detectFormat(input.path))) return { ...base, status: 'skipped' };
+    if (!input.explicit) {
+      // In a folder walk, files without a metadata container (unknown formats, plain text) are skipped, not failed.
+      const format = await detectFormat(input.path);
+      if (!format || format.codec === 'text') return { ...base, status: 'skipped' };
+    }
     const target = out ? join(out, input.relative) : input.path;
     if (out) await mkdir(dirname(target), { recursive: true });
     const res = await writeLabel(input.path, record, resolve(target) === resolve(input.path) ? {} : { out: target });
