@@ -36,7 +36,7 @@ describe('hegui label', () => {
     const out = join(dir, 'out1');
     const r = await hegui(['label', join(dir, 'in'), '--producer', P, '--out', out]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /Labelled 3 file\(s\), skipped 1 \(not a supported format\), failed 0/);
+    assert.match(r.stdout, /Labelled 3 file\(s\), skipped 1 \(no metadata container\), failed 0/);
     assert.doesNotMatch(r.stdout + r.stderr, /\r/, 'no redrawn progress bar when not on a terminal');
     const ids = new Set<string>();
     for (const f of ['a.png', 'sub/b.png', 'sub/really-png.jpg']) {

@@ -30,6 +30,8 @@ export interface LabelFileResult {
   produceId?: string;
   replaced?: number;
   error?: { code: string; message: string };
+  /** Why a file in a folder walk was skipped. */
+  reason?: string;
 }
 
 function checkOptions(
@@ -81,7 +83,8 @@ async function labelOne(input: InputFile, record: AigcRecord, out: string | unde
     if (!input.explicit) {
       // In a folder walk, files without a metadata container (unknown formats, plain text) are skipped, not failed.
       const format = await detectFormat(input.path);
-      if (!format || format.codec === 'text') return { ...base, status: 'skipped' };
+      if (!format) return { ...base, status: 'skipped', reason: 'not a supported format' };
+      if (format.codec === 'text') return { ...base, status: 'skipped', reason: 'plain text: no metadata container' };
     }
     const target = out ? join(out, input.relative) : input.path;
     if (out) await mkdir(dirname(target), { recursive: true });
@@ -129,7 +132,7 @@ export async function labelCommand(paths: string[], o: LabelOptions, io: Output)
   else {
     io.out(
       `Labelled ${summary.labelled} file(s)` +
-        (summary.skipped ? `, skipped ${summary.skipped} (not a supported format)` : '') +
+        (summary.skipped ? `, skipped ${summary.skipped} (no metadata container)` : '') +
         `, failed ${summary.failed}, in ${summary.seconds.toFixed(1)} s`,
     );
   }
@@ -140,6 +143,6 @@ function formatLine(r: LabelFileResult): string {
   if (r.status === 'labelled') {
     return `labelled  ${r.file}${r.output !== r.file ? ` -> ${r.output}` : ''}  (${r.format}, ProduceID ${r.produceId}${r.replaced ? `, replaced ${r.replaced}` : ''})`;
   }
-  if (r.status === 'skipped') return `skipped   ${r.file}  (not a supported format)`;
+  if (r.status === 'skipped') return `skipped   ${r.file}  (${r.reason})`;
   return `failed    ${r.file}: ${r.error?.message} [${r.error?.code}]`;
 }
