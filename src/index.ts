@@ -41,3 +41,6 @@ export {
   writeLabel,
 } from './label/label-file.ts';
 export { buildXmpPacket, mergeXmpAigc, readXmpAigc, TC260_NS } from './label/xmp/xmp.ts';
+
+// Review engine, text side (Provisions Art. 10): normaliser, automaton, feature library, decision, streaming.
+export * from './review/index.ts';

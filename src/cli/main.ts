@@ -3,6 +3,8 @@ import { isHeguiError } from '../errors.ts';
 import '../label/codecs/index.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { labelCommand } from './commands/label.ts';
+import { registerLibraryCommands } from './commands/library.ts';
+import { registerReviewCommand } from './commands/review.ts';
 import { consoleOutput, type Output } from './output.ts';
 
 /** Exit codes: 0 success, 1 some file failed or a check did not pass, 2 usage or unexpected error. */
@@ -41,6 +43,9 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
     .action(async (paths: string[], opts) => {
       code = await inspectCommand(paths, opts, io);
     });
+
+  registerLibraryCommands(program, io, (c) => (code = c));
+  registerReviewCommand(program, io, (c) => (code = c));
 
   try {
     await program.parseAsync(argv);

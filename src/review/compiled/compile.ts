@@ -9,6 +9,7 @@ import commonWords from '../filters/common-words.json' with { type: 'json' };
 import type { FeatureLibraryVersion } from '../library/model.ts';
 import { foldTable } from '../normalise/fold.ts';
 import { normaliseKey } from '../normalise/normalise.ts';
+import { splitRegexPattern } from '../regex/safety.ts';
 import { ACTIONS, RISK_CODES } from '../risk.ts';
 import { generateVariants } from '../variants/expand.ts';
 import {
@@ -118,8 +119,7 @@ export function compileVersion(
       for (const variant of generateVariants(e.pattern, e.variants))
         addPattern(variant.form, ROLE_ENTRY, i, PATTERN_VARIANTS.indexOf(variant.kind), e.boundary, e.id);
     } else if (e.kind === 'regex') {
-      const m = /^\/(.*)\/([a-z]*)$/s.exec(e.pattern);
-      regexes.push({ entry: i, source: m ? m[1]! : e.pattern, flags: m ? m[2]! : '' });
+      regexes.push({ entry: i, ...splitRegexPattern(e.pattern) });
     } else imageEntries++;
   });
   for (const phrase of v.allow) addPattern(phrase, ROLE_ALLOW, -1, 0, 'none', '');

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { HeguiError } from '../../errors.ts';
+import { REGEX_PROBLEMS, regexProblem, splitRegexPattern } from '../regex/safety.ts';
 import {
   ACTIONS,
   DEFAULT_SEVERITY,
@@ -193,6 +194,11 @@ export function toEntry(
     throw new HeguiError('malformed', `${where}: kind must be term, regex or image-hash`);
   const pattern = str(raw['pattern'], 'pattern', where);
   if (pattern.trim() === '') throw new HeguiError('malformed', `${where}: empty pattern`);
+  if (kind === 'regex') {
+    const { source, flags } = splitRegexPattern(pattern);
+    const problem = regexProblem(source, flags);
+    if (problem) throw new HeguiError('malformed', `${where}: regex refused (${REGEX_PROBLEMS[problem]})`);
+  }
   const riskCode = String(raw['riskCode'] ?? defaults.riskCode ?? '');
   if (!isRiskCode(riskCode))
     throw new HeguiError('malformed', `${where}: riskCode must be a TC260-003 code such as A.1.f`);

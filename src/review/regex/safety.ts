@@ -10,6 +10,15 @@ const LARGE_REPEAT = 16;
 
 export type RegexProblem = 'too-long' | 'syntax' | 'nested-quantifier' | 'backreference' | 'empty-match' | 'flags';
 
+export const REGEX_PROBLEMS: Readonly<Record<RegexProblem, string>> = {
+  'too-long': `longer than ${MAX_REGEX_SOURCE} characters`,
+  syntax: 'not a valid JavaScript regular expression',
+  'nested-quantifier': 'a repeated group contains a repeat, e.g. (a+)+: catastrophic backtracking',
+  backreference: 'back-references are not accepted',
+  'empty-match': 'matches the empty string',
+  flags: 'only the flags i, m and s are accepted',
+};
+
 export function regexProblem(source: string, flags = ''): RegexProblem | null {
   if (source.length > MAX_REGEX_SOURCE) return 'too-long';
   if (!/^[ims]*$/.test(flags)) return 'flags';
@@ -69,4 +78,10 @@ function quantifierAt(s: string, i: number): { length: number; unbounded: boolea
     return { length: m[0].length, unbounded: max > LARGE_REPEAT };
   }
   return null;
+}
+
+/** A regex entry's pattern is written `/source/flags` or as a bare source. */
+export function splitRegexPattern(pattern: string): { source: string; flags: string } {
+  const m = /^\/(.*)\/([a-z]*)$/s.exec(pattern);
+  return m ? { source: m[1]!, flags: m[2]! } : { source: pattern, flags: '' };
 }
