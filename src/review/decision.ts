@@ -65,7 +65,7 @@ export interface ReviewResult {
 const DECISION_OF: Readonly<Record<ReviewAction, ReviewDecision>> = { block: 'block', review: 'review', log: 'pass' };
 
 /** The most severe action among the hits: any block → block; else any review → review; else pass (log hits pass). */
-export function decide(hits: readonly Pick<ReviewHit, 'action'>[]): ReviewDecision {
+export function decide(hits: readonly ReviewHit[]): ReviewDecision {
   let rank = 0;
   let action: ReviewAction | undefined;
   for (const h of hits) {

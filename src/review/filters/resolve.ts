@@ -5,9 +5,9 @@
  * - Repeat counts: "哈哈" is stored as 哈 with a minimum run of 2, so a single 哈 is not a hit.
  * - `word` boundary (Latin/digit keys): the characters next to the span must not be Latin letters or digits.
  * - `common` boundary (keys of ≤ 2 characters by default): the hit must not cut through a common word or an allowed
- *   phrase found in the same text — a word boundary of the hit lying strictly inside such a word. "路口交通" holds
- *   路口 and 交通; the hit 口交 starts inside 路口, so it is not a hit. A common word that merely contains the whole
- *   hit does not suppress it (that is what the allow-list is for).
+ *   phrase found in the same text — overlap it without either containing the other. "路口交通" holds 路口 and 交通;
+ *   the hit 口交 overlaps both and contains neither, so it is not a hit. A common word that contains the whole hit
+ *   does not suppress it (that is what the allow-list is for).
  * - Co-occurrence: rule terms are found like entry terms; a rule fires for each occurrence of one term that has an
  *   earlier occurrence of the other within the window (the nearest one is reported).
  *
@@ -103,11 +103,17 @@ export function check(lib: CompiledLibrary, m: RawMatch, ctx: Context): Verdict 
       const after = normaliseKey(codePointAt(text, end), nopts).key;
       if (after && ALNUM.test(after.charAt(0))) return { ok: false, reason: 'word-boundary' };
     }
-  } else if (boundary === BOUNDARY_COMMON) {
-    const cuts = (w: Span) => (w.start < m.start && m.start < w.end) || (w.start < end && end < w.end);
-    if (ctx.common.some(cuts) || ctx.allow.some(cuts)) return { ok: false, reason: 'boundary' };
   }
   if (ctx.allow.some((a) => a.start <= m.start && end <= a.end)) return { ok: false, reason: 'allow-list' };
+  if (boundary === BOUNDARY_COMMON) {
+    // Overlapping without either containing the other: one of the hit's edges falls strictly inside the word.
+    const cuts = (w: Span) =>
+      w.start < end &&
+      m.start < w.end &&
+      !(w.start <= m.start && end <= w.end) &&
+      !(m.start <= w.start && w.end <= end);
+    if (ctx.common.some(cuts) || ctx.allow.some(cuts)) return { ok: false, reason: 'boundary' };
+  }
   return { ok: true, end };
 }
 
