@@ -28,7 +28,7 @@ export function serialiseLibrary(lib: CompiledLibrary): Uint8Array {
   };
   const sections: Record<string, Section> = {
     alpha: lib.alpha,
-    ...(fold ? { fold: fold.bmp } : {}),
+    ...(lib.fold ? { fold: lib.fold } : {}),
     'exp.keys': Uint16Array.from(expKeys),
     'exp.blob': exp.blob,
     'exp.offsets': exp.offsets,
@@ -111,6 +111,7 @@ export function loadLibrary(bytes: Uint8Array): CompiledLibrary {
     header: rest,
     codeOf: composeCodeOf(fold, alpha),
     alpha,
+    fold,
     expansions,
     automaton,
     ringMask,

@@ -157,6 +157,7 @@ export function compileVersion(
     header,
     codeOf: composeCodeOf(fold?.bmp ?? null, alpha),
     alpha,
+    fold: fold?.bmp ?? null,
     expansions,
     automaton,
     ringMask: ring - 1,

@@ -74,6 +74,8 @@ export interface CompiledLibrary {
   readonly codeOf: Uint16Array;
   /** Normalised unit → alphabet code (0 = in no key). */
   readonly alpha: Uint16Array;
+  /** The normaliser's BMP fold table (null for a raw library): for checks next to a hit. */
+  readonly fold: Uint16Array | null;
   readonly expansions: ReadonlyMap<number, FoldedChar[]>;
   readonly automaton: Automaton;
   readonly ringMask: number;

@@ -17,11 +17,14 @@
 import {
   BOUNDARY_COMMON,
   BOUNDARY_WORD,
+  CODE_NOISE,
+  CODE_SPECIAL,
   type CompiledLibrary,
+  type FoldedChar,
   PATTERN_VARIANTS,
 } from '../compiled/compiled-library.ts';
 import type { Span, SuppressedHit, TextHit } from '../decision.ts';
-import { normalise, normaliseKey } from '../normalise/normalise.ts';
+import { normaliseKey } from '../normalise/normalise.ts';
 import { ACTIONS, RISK_CODES, type Severity } from '../risk.ts';
 
 export interface RawMatch {
@@ -40,79 +43,136 @@ export interface Context {
 
 export type Verdict = { ok: true; end: number } | { ok: false; reason: SuppressedHit['reason'] } | undefined;
 
-const ALNUM = /[a-z0-9]/;
+const scratch: number[] = [];
 
-function codePointBefore(text: string, i: number): string {
-  if (i <= 0) return '';
-  const lo = text.charCodeAt(i - 1);
-  if (lo >= 0xdc00 && lo <= 0xdfff && i >= 2) {
-    const hi = text.charCodeAt(i - 2);
-    if (hi >= 0xd800 && hi <= 0xdbff) return text.slice(i - 2, i);
+/**
+ * Collapse keys of the normalised characters the original character at i folds to, into `scratch` (empty for
+ * noise); returns where the character ends. Keys at or above 0x10000 stand for astral characters (two units).
+ */
+function keysAt(lib: CompiledLibrary, text: string, i: number): number {
+  scratch.length = 0;
+  const u = text.charCodeAt(i);
+  const c = lib.codeOf[u]!;
+  if (c === CODE_NOISE) return i + 1;
+  if (c !== CODE_SPECIAL) {
+    scratch.push(c);
+    return i + 1;
   }
-  return text.slice(i - 1, i);
+  let chars: readonly FoldedChar[] | undefined;
+  let next = i + 1;
+  if (u >= 0xd800 && u <= 0xdbff && next < text.length) {
+    const lo = text.charCodeAt(next);
+    if (lo >= 0xdc00 && lo <= 0xdfff) {
+      chars = lib.astral(((u - 0xd800) << 10) + (lo - 0xdc00) + 0x10000);
+      next++;
+    }
+  } else chars = lib.expansions.get(u);
+  for (const ch of chars ?? []) scratch.push(ch.key);
+  return next;
 }
 
-function codePointAt(text: string, i: number): string {
-  const cp = text.codePointAt(i);
-  return cp === undefined ? '' : String.fromCodePoint(cp);
+/** Does the character ending at i (before) or starting at i (after) fold to a Latin letter or digit? */
+function alnumAround(lib: CompiledLibrary, text: string, i: number, before: boolean): boolean {
+  let at = i;
+  if (before) {
+    at = i - 1;
+    const lo = text.charCodeAt(at);
+    if (lo >= 0xdc00 && lo <= 0xdfff && at > 0) at--;
+  }
+  const u = text.charCodeAt(at);
+  let s: string;
+  if (lib.fold && lib.fold[u]! < 0xfffe) s = String.fromCharCode(lib.fold[u]!);
+  else if (!lib.fold) s = text.charAt(at);
+  else s = normaliseKey(String.fromCodePoint(text.codePointAt(at)!)).key;
+  const ch = before ? s.charCodeAt(s.length - 1) : s.charCodeAt(0);
+  return (ch >= 0x61 && ch <= 0x7a) || (ch >= 0x30 && ch <= 0x39) || (!lib.fold && ch >= 0x41 && ch <= 0x5a);
+}
+
+/** Spans (kept in order of their end) that overlap [start, end); `maxLen` bounds a span's length. */
+function overlapping(
+  spans: readonly Span[],
+  start: number,
+  end: number,
+  maxLen: number,
+  test: (w: Span) => boolean,
+): boolean {
+  // First span whose end is after `start`.
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (spans[mid]!.end <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo; k < spans.length; k++) {
+    const w = spans[k]!;
+    if (w.end - maxLen >= end) break;
+    if (w.start < end && test(w)) return true;
+  }
+  return false;
 }
 
 /** Decide one entry (or co-occurrence term) match; `undefined` while it depends on text not yet seen. */
 export function check(lib: CompiledLibrary, m: RawMatch, ctx: Context): Verdict {
   const { text } = ctx;
   const settings = lib.header.settings;
-  const nopts = { fold: settings.normalise, maxGap: settings.maxGap };
   let end = m.end;
   const runs = lib.patterns.runs.get(m.pattern);
   if (runs.length > 0) {
-    const got = normalise(text.slice(m.start, m.end), nopts);
-    const span = [...got.runs].filter((_, k) => got.text.charCodeAt(k) !== 0xffff);
-    for (let k = 0; k < runs.length - 1; k++)
-      if ((span[k] ?? 0) < runs.charCodeAt(k)) return { ok: false, reason: 'repeat-count' };
-    // The last character's repeats follow the span: read on through noise (within the gap) to count them.
+    // Repeat counts per key unit inside the span; the last character's repeats follow the span (through noise within
+    // the gap), so read on to count them.
     const need = runs.charCodeAt(runs.length - 1);
-    const last = normaliseKey(text.slice(m.start, m.end), nopts).key.slice(-1);
-    let count = 1;
+    let unit = 0;
+    let prev = -1;
+    let count = 0;
+    for (let i = m.start; i < m.end; ) {
+      i = keysAt(lib, text, i);
+      for (const key of scratch) {
+        if (key === prev) {
+          count++;
+          continue;
+        }
+        if (prev !== -1) {
+          if (count < runs.charCodeAt(unit)) return { ok: false, reason: 'repeat-count' };
+          unit += prev >= 0x10000 ? 2 : 1;
+        }
+        prev = key;
+        count = 1;
+      }
+    }
     let gap = 0;
-    let j = m.end;
-    while (count < need) {
+    for (let j = m.end; count < need; ) {
       if (j >= text.length) {
         if (ctx.open) return undefined;
         break;
       }
-      const ch = codePointAt(text, j);
-      const f = normaliseKey(ch, nopts).key;
-      if (f === '') {
+      const next = keysAt(lib, text, j);
+      if (scratch.length === 0) {
         if (++gap > settings.maxGap) break;
-      } else if (f === last) {
-        count++;
+      } else if (scratch[0] === prev) {
+        count += scratch.length;
         gap = 0;
-        end = j + ch.length;
+        end = next;
       } else break;
-      j += ch.length;
+      j = next;
     }
     if (count < need) return { ok: false, reason: 'repeat-count' };
   }
   const boundary = lib.patterns.boundary[m.pattern];
   if (boundary === BOUNDARY_WORD) {
-    const before = normaliseKey(codePointBefore(text, m.start), nopts).key;
-    if (before && ALNUM.test(before.slice(-1))) return { ok: false, reason: 'word-boundary' };
+    if (m.start > 0 && alnumAround(lib, text, m.start, true)) return { ok: false, reason: 'word-boundary' };
     if (end >= text.length) {
       if (ctx.open) return undefined;
-    } else {
-      const after = normaliseKey(codePointAt(text, end), nopts).key;
-      if (after && ALNUM.test(after.charAt(0))) return { ok: false, reason: 'word-boundary' };
-    }
+    } else if (alnumAround(lib, text, end, false)) return { ok: false, reason: 'word-boundary' };
   }
-  if (ctx.allow.some((a) => a.start <= m.start && end <= a.end)) return { ok: false, reason: 'allow-list' };
+  const maxLen = lib.header.maxKeyUnits * (1 + settings.maxGap) * 2;
+  if (overlapping(ctx.allow, m.start, end, maxLen, (a) => a.start <= m.start && end <= a.end))
+    return { ok: false, reason: 'allow-list' };
   if (boundary === BOUNDARY_COMMON) {
     // Overlapping without either containing the other: one of the hit's edges falls strictly inside the word.
-    const cuts = (w: Span) =>
-      w.start < end &&
-      m.start < w.end &&
-      !(w.start <= m.start && end <= w.end) &&
-      !(m.start <= w.start && w.end <= end);
-    if (ctx.common.some(cuts) || ctx.allow.some(cuts)) return { ok: false, reason: 'boundary' };
+    const cuts = (w: Span) => !(w.start <= m.start && end <= w.end) && !(m.start <= w.start && w.end <= end);
+    if (overlapping(ctx.common, m.start, end, maxLen, cuts) || overlapping(ctx.allow, m.start, end, maxLen, cuts))
+      return { ok: false, reason: 'boundary' };
   }
   return { ok: true, end };
 }
