@@ -42,7 +42,7 @@ interface Engine {
   scanAll(text: string): number;
 }
 
-function timeMs(runs: number, fn: () => unknown): number {
+export function timeMs(runs: number, fn: () => unknown): number {
   fn();
   const xs: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -248,18 +248,30 @@ export async function run(): Promise<void> {
     engine: { name: 'loop', finds: () => false, scanAll: loop },
   });
 
-  const rows = builds.map((b) => {
-    const whole = timeMs(5, () => b.engine.scanAll(corpus));
-    const checks = timeMs(5, () => {
+  // Interleaved rounds: every engine is timed once per round, so a busy machine slows all of them alike.
+  const ROUNDS = 7;
+  const wholeMs = builds.map(() => [] as number[]);
+  const checkMs = builds.map(() => [] as number[]);
+  for (const b of builds) {
+    b.engine.scanAll(corpus);
+    for (const p of pieces) b.engine.scanAll(p);
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    builds.forEach((b, k) => {
+      let t = performance.now();
+      b.engine.scanAll(corpus);
+      wholeMs[k]!.push(performance.now() - t);
+      t = performance.now();
       for (const p of pieces) b.engine.scanAll(p);
+      checkMs[k]!.push(performance.now() - t);
     });
-    return {
-      ...b,
-      charsPerS: corpus.length / (whole / 1000),
-      checksPerS: PIECES / (checks / 1000),
-      hits: b.engine.scanAll(corpus),
-    };
-  });
+  }
+  const rows = builds.map((b, k) => ({
+    ...b,
+    charsPerS: corpus.length / (median(wholeMs[k]!) / 1000),
+    checksPerS: PIECES / (median(checkMs[k]!) / 1000),
+    hits: b.engine.scanAll(corpus),
+  }));
   const mk = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(1)} M` : `${(x / 1e3).toFixed(0)} k`);
   const table = rows.map((r) => [
     r.name,

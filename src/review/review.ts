@@ -15,7 +15,7 @@ import {
   type RawMatch,
 } from './filters/resolve.ts';
 import { type RegexStageOptions, runRegexStage } from './regex/stage.ts';
-import { MatchSink, newScanState, scan } from './scan.ts';
+import { MatchSink, newScanState, type ScanState, scan } from './scan.ts';
 
 export interface ReviewOptions {
   /** `all` (default): every hit, overlapping ones included. `leftmost-longest`: non-overlapping, longest first. */
@@ -25,10 +25,23 @@ export interface ReviewOptions {
   onIncomplete?: 'review' | 'ignore';
 }
 
+/** Scan state and match buffer kept per library between calls (review is synchronous, so one is enough). */
+const scratch = new WeakMap<CompiledLibrary, { state: ScanState; sink: MatchSink }>();
+
 /** All raw matches of text, sorted by (end, start, pattern): the order they become final in a stream. */
 export function rawMatches(lib: CompiledLibrary, text: string): RawMatch[] {
-  const sink = new MatchSink();
-  scan(lib, text, 0, text.length, newScanState(lib), sink);
+  let s = scratch.get(lib);
+  if (!s) {
+    s = { state: newScanState(lib), sink: new MatchSink() };
+    scratch.set(lib, s);
+  }
+  const { state, sink } = s;
+  state.s = 0;
+  state.prev = -1;
+  state.gap = 0;
+  state.pos = 0;
+  sink.n = 0;
+  scan(lib, text, 0, text.length, state, sink);
   return sinkMatches(sink);
 }
 
@@ -91,7 +104,7 @@ export function reviewText(text: string, lib: CompiledLibrary, opts: ReviewOptio
   for (const m of matches) if (!r.note(m)) rest.push(m);
   for (const m of rest) r.decide(m, text, false);
   const regex = runRegexStage(lib, text, opts.regex, r.allow);
-  let hits = orderHits([...r.hits, ...regex.hits]);
+  let hits = regex.hits.length ? orderHits([...r.hits, ...regex.hits]) : r.hits.length > 1 ? orderHits(r.hits) : r.hits;
   if (opts.mode === 'leftmost-longest')
     hits = orderHits(
       leftmostLongest(hits.map((h) => ({ ...h, start: h.span.start, end: h.span.end }))).map(

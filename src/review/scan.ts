@@ -62,9 +62,9 @@ export function scan(
   const codeOf = lib.codeOf;
   const a = lib.automaton;
   const rootNext = a.rootNext;
-  const edgeStart = a.edgeStart;
-  const edgeCode = a.edgeCode;
-  const edgeTarget = a.edgeTarget;
+  const dbase = a.base;
+  const dcheck = a.check;
+  const dtarget = a.target;
   const fail = a.fail;
   const report = a.report;
   const mask = lib.ringMask;
@@ -91,27 +91,15 @@ export function scan(
       }
       ring[pos & mask] = base + i - 1;
       pos++;
-      // s = step(s, c), inlined
+      // s = step(s, c), inlined: one double-array probe per attempt, failure links until one succeeds.
       for (;;) {
         if (s === 0) {
           s = rootNext[c]!;
           break;
         }
-        let lo = edgeStart[s]!;
-        let hi = edgeStart[s + 1]!;
-        let t = -1;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          const m = edgeCode[mid]!;
-          if (m === c) {
-            t = edgeTarget[mid]!;
-            break;
-          }
-          if (m < c) lo = mid + 1;
-          else hi = mid;
-        }
-        if (t !== -1) {
-          s = t;
+        const t = dbase[s]! + c;
+        if (dcheck[t] === s) {
+          s = dtarget[t]!;
           break;
         }
         s = fail[s]!;

@@ -75,9 +75,9 @@ describe('Aho–Corasick', () => {
           { alphabetSize: a.alphabetSize },
           {
             rootNext: a.rootNext,
-            edgeStart: a.edgeStart,
-            edgeCode: a.edgeCode,
-            edgeTarget: a.edgeTarget,
+            base: a.base,
+            check: a.check,
+            target: a.target,
             fail: a.fail,
             depth: a.depth,
             report: a.report,

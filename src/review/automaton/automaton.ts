@@ -1,18 +1,19 @@
 /**
  * Aho–Corasick over an integer alphabet (codes 1…alphabetSize; 0 means "not in any key": back to the root), stored as
- * flat typed arrays: a direct table for the root (most steps land there) and sorted transition lists (CSR) for every
- * other state. Each state has a failure link and a dictionary-suffix link (the nearest proper suffix state that ends a
- * key), so a key that is a suffix of another is reported too: keys {中国人民, 国人} in 我是中国人 find 国人.
+ * flat typed arrays: a direct table for the root (most steps land there) and a double array for every other state
+ * (the child of s for code c sits in slot base[s] + c when check[that slot] = s): one probe per transition attempt.
+ * Each state has a failure link and a dictionary-suffix link (the nearest proper suffix state that ends a key), so a
+ * key that is a suffix of another is reported too: keys {中国人民, 国人} in 我是中国人 find 国人.
  */
 export interface Automaton {
   readonly alphabetSize: number;
   readonly nodeCount: number;
   /** Root transitions by code (0 = stay at the root). Length alphabetSize + 1. */
   readonly rootNext: Int32Array;
-  /** Children of state s: edges edgeStart[s] … edgeStart[s + 1] - 1, sorted by code. */
-  readonly edgeStart: Int32Array;
-  readonly edgeCode: Uint16Array;
-  readonly edgeTarget: Int32Array;
+  /** Double array: slot base[s] + c holds the child of s for code c when check[slot] = s; target[slot] is that child. */
+  readonly base: Int32Array;
+  readonly check: Int32Array;
+  readonly target: Int32Array;
   readonly fail: Int32Array;
   /** Keys are this many codes long when they end at s. */
   readonly depth: Int32Array;
@@ -27,18 +28,11 @@ export interface Automaton {
 
 /** The state after reading `code` in state `s`. */
 export function step(a: Automaton, s: number, code: number): number {
-  const { rootNext, edgeStart, edgeCode, edgeTarget, fail } = a;
+  const { rootNext, base, check, target, fail } = a;
   for (;;) {
     if (s === 0) return rootNext[code]!;
-    let lo = edgeStart[s]!;
-    let hi = edgeStart[s + 1]!;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const c = edgeCode[mid]!;
-      if (c === code) return edgeTarget[mid]!;
-      if (c < code) lo = mid + 1;
-      else hi = mid;
-    }
+    const t = base[s]! + code;
+    if (check[t] === s) return target[t]!;
     s = fail[s]!;
   }
 }

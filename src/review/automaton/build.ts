@@ -65,28 +65,7 @@ export function buildAutomaton(keys: readonly ArrayLike<number>[], alphabetSize:
   });
   const n = nodeCode.n;
 
-  // Flatten children into sorted transition lists (root's children live in rootNext).
-  const edgeStart = new Int32Array(n + 1);
-  for (let s = 1; s < n; s++) {
-    let count = 0;
-    for (let t = firstChild.a[s]!; t !== -1; t = nextSibling.a[t]!) count++;
-    edgeStart[s + 1] = count;
-  }
-  for (let s = 1; s <= n; s++) edgeStart[s] = edgeStart[s]! + edgeStart[s - 1]!;
-  const e = edgeStart[n]!;
-  const edgeCode = new Uint16Array(e);
-  const edgeTarget = new Int32Array(e);
-  const tmp: number[] = [];
-  for (let s = 1; s < n; s++) {
-    tmp.length = 0;
-    for (let t = firstChild.a[s]!; t !== -1; t = nextSibling.a[t]!) tmp.push(t);
-    if (tmp.length > 1) tmp.sort((x, y) => nodeCode.a[x]! - nodeCode.a[y]!);
-    let k = edgeStart[s]!;
-    for (const t of tmp) {
-      edgeCode[k] = nodeCode.a[t]!;
-      edgeTarget[k++] = t;
-    }
-  }
+  const { base, check, target } = placeDoubleArray(n, alphabetSize, firstChild.a, nextSibling.a, nodeCode.a);
 
   // Outputs grouped by state.
   const outStart = new Int32Array(n + 1);
@@ -106,9 +85,9 @@ export function buildAutomaton(keys: readonly ArrayLike<number>[], alphabetSize:
     alphabetSize,
     nodeCount: n,
     rootNext,
-    edgeStart,
-    edgeCode,
-    edgeTarget,
+    base,
+    check,
+    target,
     fail,
     depth,
     report,
@@ -130,12 +109,107 @@ export function buildAutomaton(keys: readonly ArrayLike<number>[], alphabetSize:
     const f = fail[s]!;
     dictLink[s] = hasOut(f) ? f : dictLink[f]!;
     report[s] = hasOut(s) ? s : dictLink[s]!;
-    for (let k = edgeStart[s]!; k < edgeStart[s + 1]!; k++) {
-      const t = edgeTarget[k]!;
+    for (let t = firstChild.a[s]!; t !== -1; t = nextSibling.a[t]!) {
       // goto(fail(s), c): shallower than t, so never t itself; depth-1 states keep the root as failure.
-      fail[t] = step(a, f, edgeCode[k]!);
+      fail[t] = step(a, f, nodeCode.a[t]!);
       queue[tail++] = t;
     }
   }
   return a;
+}
+
+/**
+ * Place every state's children in a double array: for each state the lowest base where all its children's slots are
+ * free. Candidate bases are found by walking a linked list of free slots (not every slot), so placement stays near
+ * linear for a million states.
+ */
+function placeDoubleArray(
+  n: number,
+  alphabetSize: number,
+  firstChild: Int32Array,
+  nextSibling: Int32Array,
+  nodeCode: Int32Array,
+): { base: Int32Array; check: Int32Array; target: Int32Array } {
+  const base = new Int32Array(n);
+  let cap = 0;
+  let check = new Int32Array(0);
+  let target = new Int32Array(0);
+  let next = new Int32Array(0); // free list: next free slot after i (cap = end)
+  let prev = new Int32Array(0);
+  let head = 0;
+  let tail = -1;
+  const grow = (want: number) => {
+    const size = Math.max(want + 1, cap * 2, 1024);
+    const c2 = new Int32Array(size).fill(-1);
+    c2.set(check);
+    const t2 = new Int32Array(size);
+    t2.set(target);
+    const n2 = new Int32Array(size + 1);
+    n2.set(next);
+    const p2 = new Int32Array(size + 1);
+    p2.set(prev);
+    for (let i = cap; i < size; i++) {
+      p2[i] = i === cap ? tail : i - 1;
+      n2[i] = i + 1;
+    }
+    if (tail >= 0) n2[tail] = cap;
+    else head = cap;
+    tail = size - 1;
+    check = c2;
+    target = t2;
+    next = n2;
+    prev = p2;
+    cap = size;
+  };
+  const take = (i: number) => {
+    const a = prev[i]!;
+    const b = next[i]!;
+    if (a >= 0) next[a] = b;
+    else head = b;
+    if (b < cap) prev[b] = a;
+    else tail = a;
+  };
+  grow(n + alphabetSize + 1);
+  const codes: number[] = [];
+  const kids: number[] = [];
+  let maxBase = 0;
+  for (let s = 1; s < n; s++) {
+    kids.length = 0;
+    for (let t = firstChild[s]!; t !== -1; t = nextSibling[t]!) kids.push(t);
+    if (kids.length === 0) continue;
+    if (kids.length > 1) kids.sort((x, y) => nodeCode[x]! - nodeCode[y]!);
+    codes.length = 0;
+    for (const t of kids) codes.push(nodeCode[t]!);
+    const first = codes[0]!;
+    const last = codes[codes.length - 1]!;
+    let p = head;
+    let b: number;
+    for (;;) {
+      if (p >= cap) grow(cap);
+      b = p - first;
+      if (b >= 0) {
+        if (b + last >= cap) grow(b + last);
+        let fits = true;
+        for (let k = 1; k < codes.length; k++)
+          if (check[b + codes[k]!] !== -1) {
+            fits = false;
+            break;
+          }
+        if (fits) break;
+      }
+      p = next[p]!;
+    }
+    base[s] = b;
+    maxBase = Math.max(maxBase, b);
+    for (let k = 0; k < codes.length; k++) {
+      const slot = b + codes[k]!;
+      check[slot] = s;
+      target[slot] = kids[k]!;
+      take(slot);
+    }
+  }
+  // Every probe base[s] + c (c ≤ alphabetSize) lies inside the arrays, so the hot loop needs no bounds test.
+  const size = Math.max(maxBase + alphabetSize + 1, 1);
+  if (size > cap) grow(size);
+  return { base, check: check.slice(0, size), target: target.slice(0, size) };
 }

@@ -33,9 +33,9 @@ export function serialiseLibrary(lib: CompiledLibrary): Uint8Array {
     'exp.blob': exp.blob,
     'exp.offsets': exp.offsets,
     rootNext: a.rootNext,
-    edgeStart: a.edgeStart,
-    edgeCode: a.edgeCode,
-    edgeTarget: a.edgeTarget,
+    base: a.base,
+    check: a.check,
+    target: a.target,
     fail: a.fail,
     depth: a.depth,
     report: a.report,
@@ -82,9 +82,9 @@ export function loadLibrary(bytes: Uint8Array): CompiledLibrary {
     alphabetSize: header.alphabetSize,
     nodeCount: n,
     rootNext: need('rootNext', Int32Array),
-    edgeStart: need('edgeStart', Int32Array),
-    edgeCode: need('edgeCode', Uint16Array),
-    edgeTarget: need('edgeTarget', Int32Array),
+    base: need('base', Int32Array),
+    check: need('check', Int32Array),
+    target: need('target', Int32Array),
     fail: need('fail', Int32Array),
     depth: need('depth', Int32Array),
     report: need('report', Int32Array),
@@ -138,14 +138,18 @@ export function loadLibrary(bytes: Uint8Array): CompiledLibrary {
 function checkAutomaton(a: Automaton): void {
   const n = a.nodeCount;
   const bad = (what: string) => malformed(`compiled library automaton: ${what}`);
-  if (a.rootNext.length !== a.alphabetSize + 1 || a.edgeStart.length !== n + 1 || a.outStart.length !== n + 1)
+  if (a.rootNext.length !== a.alphabetSize + 1 || a.base.length !== n || a.outStart.length !== n + 1)
     throw bad('sizes');
   for (const arr of [a.depth, a.report, a.dictLink]) if (arr.length !== n) throw bad('sizes');
-  if (a.edgeStart[n] !== a.edgeCode.length || a.edgeCode.length !== a.edgeTarget.length) throw bad('edges');
+  if (a.check.length !== a.target.length) throw bad('double array');
   for (let i = 0; i < a.rootNext.length; i++) if (a.rootNext[i]! < 0 || a.rootNext[i]! >= n) throw bad('root');
-  for (let i = 0; i < a.edgeTarget.length; i++)
-    if (a.edgeTarget[i]! <= 0 || a.edgeTarget[i]! >= n) throw bad('edge target');
+  for (let t = 0; t < a.check.length; t++) {
+    const p = a.check[t]!;
+    if (p < -1 || p >= n || (p !== -1 && (a.target[t]! <= 0 || a.target[t]! >= n))) throw bad('double array');
+  }
   for (let s = 0; s < n; s++) {
+    // Every probe base[s] + c (1 ≤ c ≤ alphabetSize) must fall inside the arrays.
+    if (a.base[s]! < 0 || a.base[s]! + a.alphabetSize >= a.check.length) throw bad('base');
     if (
       a.fail[s]! < 0 ||
       a.fail[s]! >= n ||
@@ -155,7 +159,7 @@ function checkAutomaton(a: Automaton): void {
       a.dictLink[s]! >= n
     )
       throw bad('links');
-    if (a.edgeStart[s]! > a.edgeStart[s + 1]! || a.outStart[s]! > a.outStart[s + 1]!) throw bad('ranges');
+    if (a.outStart[s]! > a.outStart[s + 1]!) throw bad('ranges');
     // Failure links must go strictly up, or a step could loop for ever.
     if (s !== 0 && a.depth[a.fail[s]!]! >= a.depth[s]!) throw bad('failure link depth');
   }
