@@ -296,9 +296,25 @@ export async function run(): Promise<void> {
   const cases = variantCases(new Set(words));
   const engines = rows.filter((r) => r.name !== 'charCodeAt loop (ceiling)');
   console.log('\ncorrectness matrix (✓ = the engine reports the dictionary word):');
+  // content-safety.md §3's own case, on a two-word dictionary built for every engine.
+  const two = ['中国人民', '国人'];
+  const small: ((t: string) => boolean)[] = [
+    (t) => reviewText(t, heguiLibrary(two, true)).hits.some((h) => h.kind === 'text' && h.pattern === '国人'),
+    (t) => reviewText(t, heguiLibrary(two, false)).hits.some((h) => h.kind === 'text' && h.pattern === '国人'),
+    (t) => new AhoCorasick(two).matchInText(t).some((m) => m.keyword === '国人'),
+    (t) => new Mint(two).filter(t, { replace: false }).words.includes('国人'),
+    (t) => {
+      const x = new SensitiveWordTool({ useDefaultWords: false });
+      x.addWords(two);
+      return x.match(t).includes('国人');
+    },
+  ];
   printRows(
     ['variant', ...engines.map((e) => e.name)],
-    cases.map((c) => [c.kind, ...engines.map((e) => (e.engine.finds(c.text, c.target) ? '✓' : '✗'))]),
+    [
+      ...cases.map((c) => [c.kind, ...engines.map((e) => (e.engine.finds(c.text, c.target) ? '✓' : '✗'))]),
+      ['{中国人民, 国人} in 我是中国人 → 国人', ...small.map((f) => (f('我是中国人') ? '✓' : '✗'))],
+    ],
   );
 }
 

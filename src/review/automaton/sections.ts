@@ -107,6 +107,9 @@ export class StringPool {
   get size(): number {
     return this.offsets.length - 1;
   }
+  isEmpty(i: number): boolean {
+    return this.offsets[i] === this.offsets[i + 1];
+  }
   get(i: number): string {
     return this.all.slice(this.offsets[i], this.offsets[i + 1]);
   }

@@ -88,15 +88,8 @@ function alnumAround(lib: CompiledLibrary, text: string, i: number, before: bool
   return (ch >= 0x61 && ch <= 0x7a) || (ch >= 0x30 && ch <= 0x39) || (!lib.fold && ch >= 0x41 && ch <= 0x5a);
 }
 
-/** Spans (kept in order of their end) that overlap [start, end); `maxLen` bounds a span's length. */
-function overlapping(
-  spans: readonly Span[],
-  start: number,
-  end: number,
-  maxLen: number,
-  test: (w: Span) => boolean,
-): boolean {
-  // First span whose end is after `start`.
+/** Index of the first span (spans are kept in order of their end) whose end is after `start`. */
+function firstEndingAfter(spans: readonly Span[], start: number): number {
   let lo = 0;
   let hi = spans.length;
   while (lo < hi) {
@@ -104,10 +97,25 @@ function overlapping(
     if (spans[mid]!.end <= start) lo = mid + 1;
     else hi = mid;
   }
-  for (let k = lo; k < spans.length; k++) {
+  return lo;
+}
+
+/** Is [start, end) inside one of the spans? `maxLen` bounds a span's length, which bounds the search. */
+function inside(spans: readonly Span[], start: number, end: number, maxLen: number): boolean {
+  for (let k = firstEndingAfter(spans, start); k < spans.length; k++) {
     const w = spans[k]!;
     if (w.end - maxLen >= end) break;
-    if (w.start < end && test(w)) return true;
+    if (w.start <= start && end <= w.end) return true;
+  }
+  return false;
+}
+
+/** Does a span overlap [start, end) without either containing the other (cut through it)? */
+function cut(spans: readonly Span[], start: number, end: number, maxLen: number): boolean {
+  for (let k = firstEndingAfter(spans, start); k < spans.length; k++) {
+    const w = spans[k]!;
+    if (w.end - maxLen >= end) break;
+    if (w.start < end && !(w.start <= start && end <= w.end) && !(start <= w.start && w.end <= end)) return true;
   }
   return false;
 }
@@ -117,8 +125,8 @@ export function check(lib: CompiledLibrary, m: RawMatch, ctx: Context): Verdict 
   const { text } = ctx;
   const settings = lib.header.settings;
   let end = m.end;
-  const runs = lib.patterns.runs.get(m.pattern);
-  if (runs.length > 0) {
+  if (!lib.patterns.runs.isEmpty(m.pattern)) {
+    const runs = lib.patterns.runs.get(m.pattern);
     // Repeat counts per key unit inside the span; the last character's repeats follow the span (through noise within
     // the gap), so read on to count them.
     const need = runs.charCodeAt(runs.length - 1);
@@ -166,14 +174,10 @@ export function check(lib: CompiledLibrary, m: RawMatch, ctx: Context): Verdict 
     } else if (alnumAround(lib, text, end, false)) return { ok: false, reason: 'word-boundary' };
   }
   const maxLen = lib.header.maxKeyUnits * (1 + settings.maxGap) * 2;
-  if (overlapping(ctx.allow, m.start, end, maxLen, (a) => a.start <= m.start && end <= a.end))
-    return { ok: false, reason: 'allow-list' };
-  if (boundary === BOUNDARY_COMMON) {
-    // Overlapping without either containing the other: one of the hit's edges falls strictly inside the word.
-    const cuts = (w: Span) => !(w.start <= m.start && end <= w.end) && !(m.start <= w.start && w.end <= end);
-    if (overlapping(ctx.common, m.start, end, maxLen, cuts) || overlapping(ctx.allow, m.start, end, maxLen, cuts))
-      return { ok: false, reason: 'boundary' };
-  }
+  if (inside(ctx.allow, m.start, end, maxLen)) return { ok: false, reason: 'allow-list' };
+  // Cutting through: overlapping without either containing the other, one of the hit's edges strictly inside.
+  if (boundary === BOUNDARY_COMMON && (cut(ctx.common, m.start, end, maxLen) || cut(ctx.allow, m.start, end, maxLen)))
+    return { ok: false, reason: 'boundary' };
   return { ok: true, end };
 }
 
