@@ -73,3 +73,6 @@ export {
 } from './review/image/review-image.ts';
 export { Sha256Bank, sha256Hex } from './review/image/sha256-bank.ts';
 export type { ImageAction, ImageHit, ImageLibraryEntry } from './review/image/types.ts';
+
+// Review engine, text side (Provisions Art. 10): normaliser, automaton, feature library, decision, streaming.
+export * from './review/index.ts';

@@ -5,6 +5,8 @@ import { registerHashCommand } from './commands/hash.ts';
 import { registerIdCommand } from './commands/id.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { labelCommand } from './commands/label.ts';
+import { registerLibraryCommands } from './commands/library.ts';
+import { registerReviewCommand } from './commands/review.ts';
 import { consoleOutput, type Output } from './output.ts';
 
 /** Exit codes: 0 success, 1 some file failed or a check did not pass, 2 usage or unexpected error. */
@@ -46,6 +48,8 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
 
   registerIdCommand(program, io, (c) => (code = c));
   registerHashCommand(program, io, (c) => (code = c));
+  registerLibraryCommands(program, io, (c) => (code = c));
+  registerReviewCommand(program, io, (c) => (code = c));
 
   try {
     await program.parseAsync(argv);

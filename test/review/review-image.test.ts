@@ -23,9 +23,11 @@ describe('ImageLibrary.build', () => {
       [{ id: 'e2', pdq: undefined }, /pdq\/sha256 is missing/],
       [{ id: 'e2', pdq: 'xyz' }, /pdq must be 64 hex/],
       [{ id: 'e2', pdq: undefined, sha256: '00' }, /sha256 must be 64 hex/],
-      [{ id: 'e2', riskCode: 'B.1.a' }, /riskCode is not a TC260-003 risk code/],
+      [{ id: 'e2', riskCode: 'B.1.a' as never }, /riskCode is not one of the 31 TC260-003 risk codes/],
+      [{ id: 'e2', riskCode: 'A.1.z' as never }, /riskCode is not one of the 31 TC260-003 risk codes/],
       [{ id: 'e2', action: 'delete' as never }, /action must be/],
-      [{ id: 'e2', severity: Number.NaN }, /severity must be a number/],
+      [{ id: 'e2', severity: Number.NaN as never }, /severity must be 1 to 5/],
+      [{ id: 'e2', severity: 9 as never }, /severity must be 1 to 5/],
       [{ id: 'e2', quality: 20 }, /quality is below the minimum of 50/],
     ];
     for (const [change, message] of bad) {

@@ -3,14 +3,13 @@
  * SHA-256 digests. Immutable, like the library version it comes from (content-safety.md §4).
  */
 import { HeguiError } from '../../errors.ts';
+import { ACTIONS, isRiskCode } from '../risk.ts';
 import { type Hash256, hash256FromHex, isHash256Hex } from './hash256.ts';
 import { PdqIndex } from './mih.ts';
 import { isSha256Hex, Sha256Bank } from './sha256-bank.ts';
 import type { ImageLibraryEntry } from './types.ts';
 
 /** Shape of a TC260-003 App. A code (A.1.a … A.5.b); the full taxonomy table lives with the text engine. */
-const RISK_CODE = /^A\.[1-5]\.[a-i]$/;
-const ACTIONS = new Set(['block', 'review', 'log']);
 
 /** PDQ's own threshold: hashes of images below this quality are unstable and not admitted. */
 export const DEFAULT_MIN_QUALITY = 50;
@@ -50,9 +49,9 @@ export class ImageLibrary {
       if (e.pdq === undefined && e.sha256 === undefined) throw bad('pdq/sha256', 'is missing: one of them is needed');
       if (e.pdq !== undefined && !isHash256Hex(e.pdq)) throw bad('pdq', 'must be 64 hex digits');
       if (e.sha256 !== undefined && !isSha256Hex(e.sha256)) throw bad('sha256', 'must be 64 hex digits');
-      if (!RISK_CODE.test(e.riskCode)) throw bad('riskCode', 'is not a TC260-003 risk code like A.1.f');
-      if (!ACTIONS.has(e.action)) throw bad('action', 'must be block, review or log');
-      if (!Number.isFinite(e.severity)) throw bad('severity', 'must be a number');
+      if (!isRiskCode(e.riskCode)) throw bad('riskCode', 'is not one of the 31 TC260-003 risk codes (A.1.a … A.5.b)');
+      if (!(ACTIONS as readonly string[]).includes(e.action)) throw bad('action', 'must be block, review or log');
+      if (!Number.isInteger(e.severity) || e.severity < 1 || e.severity > 5) throw bad('severity', 'must be 1 to 5');
       if (e.quality !== undefined && e.pdq !== undefined && e.quality < minQuality) {
         throw bad('quality', `is below the minimum of ${minQuality}: the hash is too unstable to match on`);
       }

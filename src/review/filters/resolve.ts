@@ -1,0 +1,259 @@
+/**
+ * From raw automaton matches to hits: false-positive control (content-safety.md §3.4).
+ *
+ * - Allow-list: an occurrence of an allowed phrase suppresses a hit that lies inside it — there, not elsewhere.
+ * - Repeat counts: "哈哈" is stored as 哈 with a minimum run of 2, so a single 哈 is not a hit.
+ * - `word` boundary (Latin/digit keys): the characters next to the span must not be Latin letters or digits.
+ * - `common` boundary (keys of ≤ 2 characters by default): the hit must not cut through a common word or an allowed
+ *   phrase found in the same text — overlap it without either containing the other. "路口交通" holds 路口 and 交通;
+ *   the hit 口交 overlaps both and contains neither, so it is not a hit. A common word that contains the whole hit
+ *   does not suppress it (that is what the allow-list is for).
+ * - Co-occurrence: rule terms are found like entry terms; a rule fires for each occurrence of one term that has an
+ *   earlier occurrence of the other within the window (the nearest one is reported).
+ *
+ * Checks that need a character after the span return `undefined` ("not yet decidable") when the text seen so far
+ * ends there and more may follow (streaming).
+ */
+import {
+  BOUNDARY_COMMON,
+  BOUNDARY_WORD,
+  CODE_NOISE,
+  CODE_SPECIAL,
+  type CompiledLibrary,
+  type FoldedChar,
+  PATTERN_VARIANTS,
+} from '../compiled/compiled-library.ts';
+import type { Span, SuppressedHit, TextHit } from '../decision.ts';
+import { normaliseKey } from '../normalise/normalise.ts';
+import { ACTIONS, RISK_CODES, type Severity } from '../risk.ts';
+
+export interface RawMatch {
+  pattern: number;
+  start: number;
+  end: number;
+}
+
+export interface Context {
+  text: string;
+  /** More text may follow `text` (streaming). */
+  open: boolean;
+  allow: Span[];
+  common: Span[];
+}
+
+export type Verdict = { ok: true; end: number } | { ok: false; reason: SuppressedHit['reason'] } | undefined;
+
+const scratch: number[] = [];
+
+/**
+ * Collapse keys of the normalised characters the original character at i folds to, into `scratch` (empty for
+ * noise); returns where the character ends. Keys at or above 0x10000 stand for astral characters (two units).
+ */
+function keysAt(lib: CompiledLibrary, text: string, i: number): number {
+  scratch.length = 0;
+  const u = text.charCodeAt(i);
+  const c = lib.codeOf[u]!;
+  if (c === CODE_NOISE) return i + 1;
+  if (c !== CODE_SPECIAL) {
+    scratch.push(c);
+    return i + 1;
+  }
+  let chars: readonly FoldedChar[] | undefined;
+  let next = i + 1;
+  if (u >= 0xd800 && u <= 0xdbff && next < text.length) {
+    const lo = text.charCodeAt(next);
+    if (lo >= 0xdc00 && lo <= 0xdfff) {
+      chars = lib.astral(((u - 0xd800) << 10) + (lo - 0xdc00) + 0x10000);
+      next++;
+    }
+  } else chars = lib.expansions.get(u);
+  for (const ch of chars ?? []) scratch.push(ch.key);
+  return next;
+}
+
+/** Does the character ending at i (before) or starting at i (after) fold to a Latin letter or digit? */
+function alnumAround(lib: CompiledLibrary, text: string, i: number, before: boolean): boolean {
+  let at = i;
+  if (before) {
+    at = i - 1;
+    const lo = text.charCodeAt(at);
+    if (lo >= 0xdc00 && lo <= 0xdfff && at > 0) at--;
+  }
+  const u = text.charCodeAt(at);
+  let s: string;
+  if (lib.fold && lib.fold[u]! < 0xfffe) s = String.fromCharCode(lib.fold[u]!);
+  else if (!lib.fold) s = text.charAt(at);
+  else s = normaliseKey(String.fromCodePoint(text.codePointAt(at)!)).key;
+  const ch = before ? s.charCodeAt(s.length - 1) : s.charCodeAt(0);
+  return (ch >= 0x61 && ch <= 0x7a) || (ch >= 0x30 && ch <= 0x39) || (!lib.fold && ch >= 0x41 && ch <= 0x5a);
+}
+
+/** Index of the first span (spans are kept in order of their end) whose end is after `start`. */
+function firstEndingAfter(spans: readonly Span[], start: number): number {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (spans[mid]!.end <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Is [start, end) inside one of the spans? `maxLen` bounds a span's length, which bounds the search. */
+function inside(spans: readonly Span[], start: number, end: number, maxLen: number): boolean {
+  for (let k = firstEndingAfter(spans, start); k < spans.length; k++) {
+    const w = spans[k]!;
+    if (w.end - maxLen >= end) break;
+    if (w.start <= start && end <= w.end) return true;
+  }
+  return false;
+}
+
+/** Does a span overlap [start, end) without either containing the other (cut through it)? */
+function cut(spans: readonly Span[], start: number, end: number, maxLen: number): boolean {
+  for (let k = firstEndingAfter(spans, start); k < spans.length; k++) {
+    const w = spans[k]!;
+    if (w.end - maxLen >= end) break;
+    if (w.start < end && !(w.start <= start && end <= w.end) && !(start <= w.start && w.end <= end)) return true;
+  }
+  return false;
+}
+
+/** Decide one entry (or co-occurrence term) match; `undefined` while it depends on text not yet seen. */
+export function check(lib: CompiledLibrary, m: RawMatch, ctx: Context): Verdict {
+  const { text } = ctx;
+  const settings = lib.header.settings;
+  let end = m.end;
+  if (!lib.patterns.runs.isEmpty(m.pattern)) {
+    const runs = lib.patterns.runs.get(m.pattern);
+    // Repeat counts per key unit inside the span; the last character's repeats follow the span (through noise within
+    // the gap), so read on to count them.
+    const need = runs.charCodeAt(runs.length - 1);
+    let unit = 0;
+    let prev = -1;
+    let count = 0;
+    for (let i = m.start; i < m.end; ) {
+      i = keysAt(lib, text, i);
+      for (const key of scratch) {
+        if (key === prev) {
+          count++;
+          continue;
+        }
+        if (prev !== -1) {
+          if (count < runs.charCodeAt(unit)) return { ok: false, reason: 'repeat-count' };
+          unit += prev >= 0x10000 ? 2 : 1;
+        }
+        prev = key;
+        count = 1;
+      }
+    }
+    let gap = 0;
+    for (let j = m.end; count < need; ) {
+      if (j >= text.length) {
+        if (ctx.open) return undefined;
+        break;
+      }
+      const next = keysAt(lib, text, j);
+      if (scratch.length === 0) {
+        if (++gap > settings.maxGap) break;
+      } else if (scratch[0] === prev) {
+        count += scratch.length;
+        gap = 0;
+        end = next;
+      } else break;
+      j = next;
+    }
+    if (count < need) return { ok: false, reason: 'repeat-count' };
+  }
+  const boundary = lib.patterns.boundary[m.pattern];
+  if (boundary === BOUNDARY_WORD) {
+    if (m.start > 0 && alnumAround(lib, text, m.start, true)) return { ok: false, reason: 'word-boundary' };
+    if (end >= text.length) {
+      if (ctx.open) return undefined;
+    } else if (alnumAround(lib, text, end, false)) return { ok: false, reason: 'word-boundary' };
+  }
+  const maxLen = lib.header.maxKeyUnits * (1 + settings.maxGap) * 2;
+  if (inside(ctx.allow, m.start, end, maxLen)) return { ok: false, reason: 'allow-list' };
+  // Cutting through: overlapping without either containing the other, one of the hit's edges strictly inside.
+  if (boundary === BOUNDARY_COMMON && (cut(ctx.common, m.start, end, maxLen) || cut(ctx.allow, m.start, end, maxLen)))
+    return { ok: false, reason: 'boundary' };
+  return { ok: true, end };
+}
+
+export function entryHit(lib: CompiledLibrary, pattern: number, span: Span, text: string): TextHit {
+  const e = lib.patterns.entry[pattern]!;
+  const E = lib.entries;
+  return {
+    kind: 'text',
+    entryId: E.id.get(e),
+    pattern: E.pattern.get(e),
+    riskCode: RISK_CODES[E.risk[e]!]!,
+    action: ACTIONS[E.action[e]!]!,
+    severity: E.severity[e]! as Severity,
+    variant: { kind: PATTERN_VARIANTS[lib.patterns.variant[pattern]!]!, form: lib.patterns.form.get(pattern) },
+    span,
+    matchedText: text.slice(span.start, span.end),
+  };
+}
+
+/** One co-occurrence term occurrence that passed its checks. */
+export interface CoocOccurrence {
+  rule: number;
+  side: 0 | 1;
+  start: number;
+  end: number;
+}
+
+/**
+ * The rule hit for occurrence `y`, if an earlier occurrence of the rule's other term lies within the window.
+ * "Earlier" is by (end, start), the order in which occurrences become final while streaming.
+ */
+export function coocHit(
+  lib: CompiledLibrary,
+  y: CoocOccurrence,
+  earlier: readonly CoocOccurrence[],
+  text: string,
+): TextHit | undefined {
+  const rule = lib.header.cooccurrence[y.rule]!;
+  let best: CoocOccurrence | undefined;
+  for (const x of earlier) {
+    if (x.rule !== y.rule || x.side === y.side) continue;
+    if (y.start - x.end > rule.window) continue;
+    if (!best || x.end > best.end || (x.end === best.end && x.start > best.start)) best = x;
+  }
+  if (!best) return undefined;
+  const span = { start: Math.min(best.start, y.start), end: Math.max(best.end, y.end) };
+  return {
+    kind: 'text',
+    entryId: rule.id,
+    pattern: `${rule.a} … ${rule.b}`,
+    riskCode: rule.riskCode,
+    action: rule.action,
+    severity: rule.severity,
+    variant: { kind: 'cooccurrence', form: `${rule.a}…${rule.b}` },
+    span,
+    matchedText: text.slice(span.start, span.end),
+  };
+}
+
+/** Hits sorted by span, then entry id; one hit per entry and span (the entry's own form before its variants). */
+export function orderHits<T extends { entryId: string; span: Span }>(hits: T[]): T[] {
+  const seen = new Set<string>();
+  return hits
+    .map((h, i) => ({ h, i }))
+    .sort(
+      (x, y) =>
+        x.h.span.start - y.h.span.start ||
+        x.h.span.end - y.h.span.end ||
+        (x.h.entryId < y.h.entryId ? -1 : x.h.entryId > y.h.entryId ? 1 : 0) ||
+        x.i - y.i,
+    )
+    .filter(({ h }) => {
+      const k = `${h.entryId}\u0000${h.span.start}\u0000${h.span.end}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    })
+    .map(({ h }) => h);
+}
