@@ -13,7 +13,9 @@ import { consoleOutput, type Output } from './output.ts';
 export async function main(argv: string[], io: Output = consoleOutput): Promise<number> {
   let code = 0;
   const program = new Command('hegui')
-    .description('GB 45438-2025 AIGC labels: write, read and check the metadata label in image, audio and video files')
+    .description(
+      'Compliance for AI-generated content (Deep Synthesis Provisions, GB 45438-2025): labels, review, identity checks',
+    )
     .version('0.1.0')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });

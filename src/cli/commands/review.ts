@@ -24,10 +24,10 @@ type SetExit = (code: number) => void;
 export function registerReviewCommand(program: Command, io: Output, setExit: SetExit): void {
   program
     .command('review')
-    .description('review text against a feature library: decision and the hits that caused it')
+    .description('review text or an image against a feature library: decision and the hits that caused it')
     .argument('[text]', 'the text to review (or use --file, or pipe it on standard input)')
     .requiredOption('--library <lib>', 'compiled artifact (.hgl) or library file/folder (compiled on the fly)')
-    .option('--file <file>', 'review the content of a UTF-8 text file')
+    .option('--file <file>', 'review a UTF-8 text file, or an image (PDQ and SHA-256 entries of the library)')
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
