@@ -21,7 +21,7 @@ export const STRONG = 'Correct-Horse-9-Battery';
 export const TEST_IDENTIFIERS = [
   '11010519491231002X',
   '110105194912310021',
-  '440305199001011234',
+  '44030519900101123X',
   '13800138000',
   '13912345678',
   '15000000001',
@@ -84,7 +84,7 @@ export async function startTestServer(
   const call: TestServer['call'] = async (method, path, o = {}) => {
     const headers: Record<string, string> = { ...(o.headers ?? {}) };
     if (o.token) headers['authorization'] = `Bearer ${o.token}`;
-    if (o.body !== undefined) headers['content-type'] = 'application/json';
+    if (o.body !== undefined) headers['content-type'] ??= 'application/json';
     const res = await fetch(url + path, {
       method,
       headers,

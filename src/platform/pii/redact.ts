@@ -32,13 +32,13 @@ export const REDACT_PATHS: string[] = [
 export const REDACTED_ID = '[redacted-id]';
 export const REDACTED_MOBILE = '[redacted-mobile]';
 
-// 18-character resident-ID family (last may be X/x) and 15-digit first-generation numbers, not inside a longer run
-// of letters or digits. Separators inside are tolerated (110105 19491231 002X).
+// 18-character resident-ID family (last may be X/x) and 15-digit first-generation numbers, not inside a longer run of
+// digits; letters around them do not protect them ("ID110105…"). Separators inside are tolerated (110105 19491231 002X).
 // Digits after a decimal point are a fraction (a response time), not a number of this kind.
-const ID_18 = /(?<![0-9A-Za-z]|\d\.)\d{6}[\s-]?\d{8}[\s-]?\d{3}[\dXx](?![0-9A-Za-z]|\.\d)/g;
-const ID_15 = /(?<![0-9A-Za-z]|\d\.)\d{15}(?![0-9A-Za-z]|\.\d)/g;
+const ID_18 = /(?<!\d|\d\.)\d{6}[\s-]?\d{8}[\s-]?\d{3}[\dXx](?!\d|\.\d)/g;
+const ID_15 = /(?<!\d|\d\.)\d{15}(?!\d|\.\d)/g;
 // Mainland mobiles: optional +86/0086/86, then 1[3-9] and nine digits, optionally grouped 3-4-4 by spaces or hyphens.
-const MOBILE = /(?<![0-9A-Za-z]|\d\.)(?:(?:\+|00)?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?![0-9A-Za-z]|\.\d)/g;
+const MOBILE = /(?<!\d|\d\.)(?:(?:\+|00)?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d|\.\d)/g;
 // Full-width digits are folded before matching, since the identity validators accept them too.
 const FULL_WIDTH = /[０-９Ｘｘ＋]/;
 
