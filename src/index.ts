@@ -101,7 +101,7 @@ export { hotp, otpauthUri, totp, verifyTotp } from './platform/auth/totp.ts';
 export { keyRingFromFile, keyRingFromKey, loadKeyRing } from './platform/pii/key-ring.ts';
 export { PiiCipher } from './platform/pii/pii-cipher.ts';
 export { IdentifierProtector, type ProtectedIdentifier } from './platform/pii/protected-identifier.ts';
-export { containsIdentifier, REDACT_PATHS, redactValue, scrubText } from './platform/pii/redact.ts';
+export { containsIdentifier, REDACT_PATHS, redact, scrubText } from './platform/pii/redact.ts';
 export { createPlatform, type Platform, type PlatformOptions } from './platform/platform.ts';
 export { createInMemoryStores, type PlatformStores } from './platform/stores.ts';
 export { DEFAULT_MAX_PIXELS, type DecodeOptions } from './review/image/decode.ts';

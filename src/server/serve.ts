@@ -119,6 +119,12 @@ async function firstStart(platform: Platform, config: ServerConfig, print: (line
   } else if (admin) {
     print(`Created the admin account "${admin.account.username}" with the password from HEGUI_ADMIN_PASSWORD.`);
   }
+  if (config.verification.sms.provider === 'development') {
+    print(
+      'SMS codes go to the server log (development sender): no SMS is sent. Configure verification.sms.provider ' +
+        '"webhook" for a real SMS gateway.',
+    );
+  }
   if (config.agreements.publishTemplates) {
     const docs = await platform.agreements.publishTemplatesWhereMissing(SYSTEM, config.agreements.placeholders);
     if (docs.some((d) => d.template)) {

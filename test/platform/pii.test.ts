@@ -16,7 +16,7 @@ import {
 } from '../../src/platform/pii/key-ring.ts';
 import { PiiCipher } from '../../src/platform/pii/pii-cipher.ts';
 import { IdentifierProtector } from '../../src/platform/pii/protected-identifier.ts';
-import { containsIdentifier, redactValue, scrubText } from '../../src/platform/pii/redact.ts';
+import { containsIdentifier, redact, scrubText } from '../../src/platform/pii/redact.ts';
 
 const k1 = randomBytes(32);
 const k2 = randomBytes(32);
@@ -177,7 +177,7 @@ describe('log scrubbing', () => {
       ['tel13800138000x', 'tel[redacted-mobile]x'],
     ];
     for (const [input, out] of cases) assert.equal(scrubText(input), out, input);
-    assert.deepEqual(redactValue({ a: ['13800138000'], n: 13800138000, t: 1735689600000 }), {
+    assert.deepEqual(redact({ a: ['13800138000'], n: 13800138000, t: 1735689600000 }), {
       a: ['[redacted-mobile]'],
       n: '[redacted-mobile]',
       t: 1735689600000,

@@ -53,16 +53,19 @@ export function containsIdentifier(s: string): boolean {
   return scrubText(s) !== s;
 }
 
-/** Deep copy with every string scrubbed (for values that leave the process other than through the logger). */
-export function redactValue<T>(value: T, depth = 0): T {
+/**
+ * Deep copy with every string (and every integer that reads as a number of these kinds) scrubbed: for values that
+ * leave the process other than through the logger, such as an exported report.
+ */
+export function redact<T>(value: T, depth = 0): T {
   if (typeof value === 'string') return scrubText(value) as T;
   if (typeof value === 'number' && Number.isInteger(value)) {
     const s = String(value);
     return (scrubText(s) === s ? value : scrubText(s)) as T;
   }
   if (depth > 8 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1)) as T;
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1)) as T;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = redactValue(v, depth + 1);
+  for (const [k, v] of Object.entries(value)) out[k] = redact(v, depth + 1);
   return out as T;
 }
