@@ -12,7 +12,29 @@ export type HeguiErrorCode =
   | 'label_duplicate' // the input already carries more than one label where one was expected
   | 'readback_failed' // the written output did not read back with exactly the label written
   | 'io' // the file system refused
-  | 'usage'; // a caller passed arguments that cannot work
+  | 'usage' // a caller passed arguments that cannot work
+  // Platform (server, accounts, verification). Each has one HTTP status (src/server/http-errors.ts).
+  | 'invalid_request' // the request does not match its schema (details list the fields)
+  | 'unauthenticated' // no valid session or API key
+  | 'credentials_invalid' // wrong user name or password (never says which)
+  | 'totp_required' // the account has a second factor and the login did not give a code
+  | 'totp_invalid' // the one-time code is wrong, expired or already used
+  | 'password_change_required' // a one-time password must be replaced before anything else
+  | 'password_weak' // the new password fails the policy (details say which rule)
+  | 'forbidden' // authenticated, but the role or API-key scope does not allow this
+  | 'not_found' // no such resource (or not visible to the caller)
+  | 'conflict' // the resource exists already or is in a state that does not allow this
+  | 'rate_limited' // too many requests; Retry-After says when to come back
+  | 'verification_failed' // a real-name verification step did not succeed
+  | 'verification_expired' // the challenge is past its expiry or out of attempts
+  | 'verification_unavailable' // the method is not configured, or its provider did not answer
+  | 'real_name_required' // Provisions Art. 9: publishing needs a verified identity
+  | 'agreement_required' // Provisions Art. 8: the current user agreement must be accepted
+  | 'account_disabled' // the account is disabled
+  | 'config_invalid' // the server configuration has problems (details list them)
+  | 'secret_key_missing' // no usable key for encrypting personal information
+  | 'unavailable' // a dependency (store, provider) is not reachable
+  | 'internal'; // an unexpected failure; the message says nothing more
 
 export class HeguiError extends Error {
   readonly code: HeguiErrorCode;

@@ -57,6 +57,53 @@ export {
   writeLabel,
 } from './label/label-file.ts';
 export { buildXmpPacket, mergeXmpAigc, readXmpAigc, TC260_NS } from './label/xmp/xmp.ts';
+// Platform (Provisions Art. 8, 9): PII protection, staff authentication, real-name verification, agreements, server.
+export type { Account, AccountView } from './platform/accounts/account.ts';
+export type { AccountStore } from './platform/accounts/account-store.ts';
+export {
+  type GateCheck,
+  type GateDecision,
+  type GateRefusal,
+  RealNameGate,
+} from './platform/accounts/real-name-gate.ts';
+export { RealNameService } from './platform/accounts/real-name-service.ts';
+export { buildProviders, type VerificationConfig } from './platform/accounts/verification/configure.ts';
+export type { HttpCallConfig } from './platform/accounts/verification/http-call.ts';
+export { ManualReviewVerification } from './platform/accounts/verification/manual-review.ts';
+export { NationalIdentityVerification } from './platform/accounts/verification/national-identity.ts';
+export {
+  type AssuranceLevel,
+  type Challenge,
+  type ChallengeStart,
+  isVerified,
+  type NotVerified,
+  type VerificationMethod,
+  VerificationProvider,
+  type VerificationResult,
+  type Verified,
+} from './platform/accounts/verification/provider.ts';
+export { KycResidentIdVerification } from './platform/accounts/verification/resident-id-kyc.ts';
+export { SmsCodeVerification } from './platform/accounts/verification/sms-code.ts';
+export { DevelopmentSmsSender, type SmsSender, WebhookSmsSender } from './platform/accounts/verification/sms-sender.ts';
+export {
+  HttpOrganisationRegistry,
+  type OrganisationRegistry,
+  UsccRegistryVerification,
+} from './platform/accounts/verification/uscc-registry.ts';
+export type { VerificationRecord, VerificationStore } from './platform/accounts/verification-store.ts';
+export type { AgreementDocument, AgreementStore, DocumentKind } from './platform/agreements/agreement.ts';
+export { AgreementService } from './platform/agreements/agreement-service.ts';
+export type { AuditEvent, AuditSink } from './platform/audit-sink.ts';
+export { hashPassword, verifyPassword } from './platform/auth/password.ts';
+export { checkPassword } from './platform/auth/password-policy.ts';
+export { PERMISSION_TABLE, type Permission, ROLES, type Role } from './platform/auth/roles.ts';
+export { hotp, otpauthUri, totp, verifyTotp } from './platform/auth/totp.ts';
+export { keyRingFromFile, keyRingFromKey, loadKeyRing } from './platform/pii/key-ring.ts';
+export { PiiCipher } from './platform/pii/pii-cipher.ts';
+export { IdentifierProtector, type ProtectedIdentifier } from './platform/pii/protected-identifier.ts';
+export { containsIdentifier, REDACT_PATHS, redact, scrubText } from './platform/pii/redact.ts';
+export { createPlatform, type Platform, type PlatformOptions } from './platform/platform.ts';
+export { createInMemoryStores, type PlatformStores } from './platform/stores.ts';
 export { DEFAULT_MAX_PIXELS, type DecodeOptions } from './review/image/decode.ts';
 export { DIHEDRAL, type Dihedral } from './review/image/dihedral.ts';
 export { type Hash256, hamming, hash256FromHex, hash256ToHex } from './review/image/hash256.ts';
@@ -76,3 +123,4 @@ export type { ImageAction, ImageHit, ImageLibraryEntry } from './review/image/ty
 
 // Review engine, text side (Provisions Art. 10): normaliser, automaton, feature library, decision, streaming.
 export * from './review/index.ts';
+export { loadConfig, type ServerConfig } from './server/config.ts';

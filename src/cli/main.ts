@@ -7,6 +7,7 @@ import { inspectCommand } from './commands/inspect.ts';
 import { labelCommand } from './commands/label.ts';
 import { registerLibraryCommands } from './commands/library.ts';
 import { registerReviewCommand } from './commands/review.ts';
+import { registerServeCommand } from './commands/serve.ts';
 import { consoleOutput, type Output } from './output.ts';
 
 /** Exit codes: 0 success, 1 some file failed or a check did not pass, 2 usage or unexpected error. */
@@ -52,6 +53,7 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
   registerHashCommand(program, io, (c) => (code = c));
   registerLibraryCommands(program, io, (c) => (code = c));
   registerReviewCommand(program, io, (c) => (code = c));
+  registerServeCommand(program, (c) => (code = c));
 
   try {
     await program.parseAsync(argv);
@@ -60,7 +62,7 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (isHeguiError(e)) {
       process.stderr.write(`hegui: ${e.message}\n`);
-      return e.code === 'usage' ? 2 : 1;
+      return e.code === 'usage' || e.code === 'config_invalid' || e.code === 'secret_key_missing' ? 2 : 1;
     }
     process.stderr.write(`hegui: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
     return 2;

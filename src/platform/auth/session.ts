@@ -1,0 +1,73 @@
+/**
+ * Staff and user sessions. The token is 32 random bytes (256 bits) given to the client once; the store keeps only its
+ * SHA-256, so a copy of the database does not hold usable tokens (a 256-bit random value needs no slow hash).
+ * Sessions end at an absolute expiry, after an idle period, on logout, and when the account's privileges change
+ * (role, password, second factor): then every other session of the account is revoked and the current one rotated.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+
+export interface Session {
+  id: string;
+  accountId: string;
+  tokenHash: string;
+  createdAt: string;
+  expiresAt: string;
+  lastSeenAt: string;
+  /** How the session was opened: password alone or password + TOTP. */
+  factors: 'password' | 'password+totp';
+  revokedAt?: string;
+}
+
+export interface SessionStore {
+  insert(session: Session): Promise<void>;
+  getByTokenHash(tokenHash: string): Promise<Session | undefined>;
+  touch(id: string, lastSeenAt: string): Promise<void>;
+  revoke(id: string, at: string): Promise<void>;
+  /** Revokes every live session of the account except `exceptId`; returns how many. */
+  revokeAllFor(accountId: string, at: string, exceptId?: string): Promise<number>;
+}
+
+export const SESSION_TOKEN_PREFIX = 'hgs_';
+
+export function newSessionToken(): string {
+  return SESSION_TOKEN_PREFIX + randomBytes(32).toString('base64url');
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+/** Test and development implementation of SessionStore: a Map, lost at exit. Not the product's storage. */
+export class InMemorySessionStore implements SessionStore {
+  private readonly byId = new Map<string, Session>();
+
+  async insert(session: Session): Promise<void> {
+    this.byId.set(session.id, { ...session });
+  }
+
+  async getByTokenHash(tokenHash: string): Promise<Session | undefined> {
+    const s = [...this.byId.values()].find((x) => x.tokenHash === tokenHash);
+    return s && { ...s };
+  }
+
+  async touch(id: string, lastSeenAt: string): Promise<void> {
+    const s = this.byId.get(id);
+    if (s) s.lastSeenAt = lastSeenAt;
+  }
+
+  async revoke(id: string, at: string): Promise<void> {
+    const s = this.byId.get(id);
+    if (s && !s.revokedAt) s.revokedAt = at;
+  }
+
+  async revokeAllFor(accountId: string, at: string, exceptId?: string): Promise<number> {
+    let n = 0;
+    for (const s of this.byId.values()) {
+      if (s.accountId === accountId && s.id !== exceptId && !s.revokedAt) {
+        s.revokedAt = at;
+        n++;
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The platform's services wired over one set of stores. Choosing the storage is this one argument: `stores` is the
+ * SQL implementation in production (src/store/) and `createInMemoryStores()` in tests and development.
+ */
+import { AccountService } from './accounts/account-service.ts';
+import {
+  accountActive,
+  agreementsAccepted,
+  type GateCheck,
+  RealNameGate,
+  realNameVerified,
+} from './accounts/real-name-gate.ts';
+import { RealNameService } from './accounts/real-name-service.ts';
+import { buildProviders, type VerificationConfig } from './accounts/verification/configure.ts';
+import type { AssuranceLevel, VerificationProvider } from './accounts/verification/provider.ts';
+import type { PlatformLogger } from './accounts/verification/sms-sender.ts';
+import { AgreementService } from './agreements/agreement-service.ts';
+import { ApiKeyService } from './auth/api-key-service.ts';
+import { LoginService } from './auth/login-service.ts';
+import { DEFAULT_LOGIN_THROTTLE, LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.ts';
+import { DEFAULT_SESSIONS, type SessionOptions, SessionService } from './auth/session-service.ts';
+import { TotpService } from './auth/totp-service.ts';
+import type { KeyRing } from './pii/key-ring.ts';
+import { PiiCipher } from './pii/pii-cipher.ts';
+import { IdentifierProtector } from './pii/protected-identifier.ts';
+import type { PlatformStores } from './stores.ts';
+
+export interface PlatformOptions {
+  stores: PlatformStores;
+  keyRing: KeyRing;
+  logger: PlatformLogger;
+  verification: VerificationConfig;
+  /** Replaces the providers built from `verification` (tests, or an operator's own provider classes). */
+  providers?: VerificationProvider[];
+  minAssurance?: AssuranceLevel;
+  sessions?: SessionOptions;
+  loginThrottle?: LoginThrottleOptions;
+  totpIssuer?: string;
+  nodeEnv?: string | undefined;
+  /** Further publishing-gate checks (enforcement restrictions, the emergency switch). */
+  extraGateChecks?: GateCheck[];
+  now?: () => Date;
+}
+
+export interface Platform {
+  stores: PlatformStores;
+  cipher: PiiCipher;
+  protector: IdentifierProtector;
+  accounts: AccountService;
+  sessions: SessionService;
+  login: LoginService;
+  totp: TotpService;
+  apiKeys: ApiKeyService;
+  realName: RealNameService;
+  agreements: AgreementService;
+  gate: RealNameGate;
+  close(): Promise<void>;
+}
+
+export function createPlatform(o: PlatformOptions): Platform {
+  const now = o.now ?? (() => new Date());
+  const { stores } = o;
+  const cipher = new PiiCipher(o.keyRing);
+  const protector = new IdentifierProtector(cipher);
+  const sessions = new SessionService(stores, o.sessions ?? DEFAULT_SESSIONS, now);
+  const throttle = new LoginThrottle(stores.loginAttempts, o.loginThrottle ?? DEFAULT_LOGIN_THROTTLE);
+  const providers =
+    o.providers ?? buildProviders(o.verification, { protector, cipher, logger: o.logger, nodeEnv: o.nodeEnv, now });
+  const agreements = new AgreementService(stores, now);
+  const gate = new RealNameGate(
+    stores.accounts,
+    [
+      accountActive,
+      realNameVerified(stores.verifications, o.minAssurance ?? 'low'),
+      agreementsAccepted(agreements),
+      ...(o.extraGateChecks ?? []),
+    ],
+    now,
+  );
+  return {
+    stores,
+    cipher,
+    protector,
+    accounts: new AccountService(stores, now),
+    sessions,
+    login: new LoginService(stores, sessions, throttle, cipher, now),
+    totp: new TotpService(stores, sessions, cipher, o.totpIssuer ?? 'Hegui', now),
+    apiKeys: new ApiKeyService(stores, now),
+    realName: new RealNameService(stores, providers, now),
+    agreements,
+    gate,
+    close: () => stores.close(),
+  };
+}

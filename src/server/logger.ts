@@ -1,0 +1,25 @@
+/**
+ * The server's logger: pino with path redaction for known secret and identifier fields and a last pass over every
+ * serialised line that replaces anything shaped like an ID number or a mobile number (src/platform/pii/redact.ts).
+ * No ID number or phone number reaches a log line, whichever field or message it hides in.
+ */
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { REDACT_PATHS, scrubText } from '../platform/pii/redact.ts';
+
+export interface LoggerOptions {
+  level?: string;
+  /** Where lines go (default stdout). Tests pass a file destination and scan it. */
+  destination?: DestinationStream;
+}
+
+export function createLogger(o: LoggerOptions = {}): Logger {
+  return pino(
+    {
+      level: o.level ?? 'info',
+      base: { service: 'hegui' },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      hooks: { streamWrite: (line) => scrubText(line) },
+    },
+    o.destination ?? pino.destination(1),
+  );
+}

@@ -1,0 +1,142 @@
+/**
+ * A real server for HTTP tests: `hegui serve`'s start-up path on an ephemeral port, in-memory stores, its log written
+ * to a file that `close()` scans for ID numbers and mobile numbers in clear (none may be there).
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { containsIdentifier } from '../../src/platform/pii/redact.ts';
+import { createInMemoryStores, type InMemoryStores } from '../../src/platform/stores.ts';
+import { loadConfig } from '../../src/server/config.ts';
+import { createLogger } from '../../src/server/logger.ts';
+import { type RunningServer, startServer } from '../../src/server/serve.ts';
+
+export const ADMIN_PASSWORD = 'Test-Operator-Pass-1';
+export const STRONG = 'Correct-Horse-9-Battery';
+
+/** Every identity number the HTTP tests send: none of them may appear in the log. */
+export const TEST_IDENTIFIERS = [
+  '11010519491231002X',
+  '110105194912310021',
+  '44030519900101123X',
+  '13800138000',
+  '13912345678',
+  '15000000001',
+  '138 0013 8000',
+];
+
+export interface Reply {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON a route answers
+  body: any;
+  headers: Headers;
+}
+
+export interface TestServer {
+  url: string;
+  running: RunningServer;
+  stores: InMemoryStores;
+  printed: string[];
+  logFile: string;
+  call(
+    method: string,
+    path: string,
+    o?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Reply>;
+  login(username: string, password: string, totp?: string): Promise<string>;
+  readLog(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Generous limits unless a test sets its own: every test talks from 127.0.0.1. */
+const TEST_CONFIG = {
+  rateLimit: { burst: 1000, perMinute: 60_000 },
+  loginThrottle: { maxFailures: 5, windowMinutes: 15 },
+};
+
+export async function startTestServer(
+  env: Record<string, string> = {},
+  fileConfig: Record<string, unknown> = {},
+): Promise<TestServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'hegui-server-'));
+  const logFile = join(dir, 'server.log');
+  const configFile = join(dir, 'config.json');
+  await writeFile(configFile, JSON.stringify({ ...TEST_CONFIG, ...fileConfig }));
+  const config = loadConfig(
+    {
+      HEGUI_PORT: '0',
+      HEGUI_DATA_DIR: dir,
+      HEGUI_SECRET_KEY: randomBytes(32).toString('base64'),
+      HEGUI_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      HEGUI_LOG_LEVEL: 'info',
+      ...env,
+    },
+    { config: configFile },
+  );
+  const printed: string[] = [];
+  const stores = createInMemoryStores();
+  const logger = createLogger({ level: 'info', destination: pino.destination({ dest: logFile, sync: true }) });
+  const running = await startServer(config, { print: (l) => printed.push(l), logger, stores });
+  const url = running.url;
+  const call: TestServer['call'] = async (method, path, o = {}) => {
+    const headers: Record<string, string> = { ...(o.headers ?? {}) };
+    if (o.token) headers['authorization'] = `Bearer ${o.token}`;
+    if (o.body !== undefined) headers['content-type'] ??= 'application/json';
+    const res = await fetch(url + path, {
+      method,
+      headers,
+      ...(o.body !== undefined ? { body: typeof o.body === 'string' ? o.body : JSON.stringify(o.body) } : {}),
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {}
+    return { status: res.status, body, headers: res.headers };
+  };
+  const login = async (username: string, password: string, totp?: string) => {
+    const r = await call('POST', '/api/auth/login', { body: { username, password, ...(totp ? { totp } : {}) } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    return r.body.token as string;
+  };
+  return {
+    url,
+    running,
+    stores,
+    printed,
+    logFile,
+    call,
+    login,
+    readLog: () => readFile(logFile, 'utf8'),
+    close: async () => {
+      await running.shutdown('test finished');
+      const log = await readFile(logFile, 'utf8');
+      assert.ok(log.includes('request completed'), 'the log captured the requests');
+      for (const id of TEST_IDENTIFIERS) assert.ok(!log.includes(id), 'an identity number reached the log');
+      assert.ok(!containsIdentifier(log), 'something shaped like an ID or mobile number reached the log');
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The code the development SMS sender wrote to the log for the latest message. */
+export async function lastSmsCode(s: TestServer): Promise<string> {
+  const lines = (await s.readLog()).split('\n').filter((l) => l.includes('"smsDevelopment":true'));
+  const last = lines[lines.length - 1];
+  assert.ok(last, 'the development SMS sender logged a code');
+  return JSON.parse(last).devCode as string;
+}
+
+/** Register an end user and return its token and id. */
+export async function registerUser(
+  s: TestServer,
+  username: string,
+  kind: 'person' | 'organisation' = 'person',
+): Promise<{ token: string; id: string }> {
+  const r = await s.call('POST', '/api/users/register', { body: { username, password: STRONG, kind } });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return { token: r.body.token, id: r.body.account.id };
+}
