@@ -95,7 +95,10 @@ export {
   type TrustedProvider,
   type TrustList,
 } from './label/security/trust-list.ts';
+export { renderAuditHtml } from './label/verify/audit-html.ts';
+export { type AuditEntry, type AuditReport, buildAuditReport } from './label/verify/audit-report.ts';
 export type { Severity, VerifyFinding, VerifyFindingCode } from './label/verify/findings.ts';
+export { summariseResults, type VerifySummary } from './label/verify/summary.ts';
 export {
   type Outcome,
   type VerifiedSite,

@@ -1,18 +1,23 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isHeguiError } from '../errors.ts';
 import '../label/codecs/index.ts';
+import { VERSION } from '../version.ts';
+import { registerAuditCommand } from './commands/audit.ts';
 import { registerHashCommand } from './commands/hash.ts';
 import { registerIdCommand } from './commands/id.ts';
 import { inspectCommand } from './commands/inspect.ts';
+import { registerKeysCommand } from './commands/keys.ts';
 import { labelCommand } from './commands/label.ts';
+import { registerPropagateCommand } from './commands/propagate.ts';
+import { registerVerifyCommand } from './commands/verify.ts';
 import { consoleOutput, type Output } from './output.ts';
 
 /** Exit codes: 0 success, 1 some file failed or a check did not pass, 2 usage or unexpected error. */
 export async function main(argv: string[], io: Output = consoleOutput): Promise<number> {
   let code = 0;
   const program = new Command('hegui')
-    .description('GB 45438-2025 AIGC labels: write, read and check the metadata label in image, audio and video files')
-    .version('0.1.0')
+    .description('GB 45438-2025 AIGC labels: write, sign, read, verify and propagate the metadata label in media files')
+    .version(VERSION)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
 
@@ -29,6 +34,7 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
     )
     .option('--out <dir>', 'write labelled copies under this folder (keeping relative paths)')
     .option('--in-place', 'replace the original files (atomically)')
+    .option('--sign <key>', 'sign the label (ReservedCode1) with this private key (PEM; see hegui keys generate)')
     .option('--jobs <n>', 'files processed at once (default: min(4, cores))')
     .option('--json', 'print a JSON report on stdout')
     .action(async (paths: string[], opts) => {
@@ -44,6 +50,13 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
       code = await inspectCommand(paths, opts, io);
     });
 
+  const setExit = (c: number) => {
+    code = c;
+  };
+  registerVerifyCommand(program, io, setExit);
+  registerPropagateCommand(program, io, setExit);
+  registerAuditCommand(program, io, setExit);
+  registerKeysCommand(program, io, setExit);
   registerIdCommand(program, io, (c) => (code = c));
   registerHashCommand(program, io, (c) => (code = c));
 
