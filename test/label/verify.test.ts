@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import sharp from 'sharp';
 import {
   type AigcRecord,
@@ -268,6 +269,39 @@ describe('verify: signatures and the content binding', () => {
       ],
     );
     assert.equal(report.binding?.status, 'unverifiable');
+  });
+});
+
+describe('verify: hostile security data', () => {
+  it('any JSON or text in the reserved fields ends in findings, never an exception', async () => {
+    const hex = fc.uint8Array({ maxLength: 80 }).map((b) => Buffer.from(b).toString('hex').toUpperCase());
+    const entry = fc.record(
+      {
+        Type: fc.constantFrom('DS', 'PubKey', 'Bnd', 'X'),
+        AlgID: fc.constantFrom('1.2.156.10197.1.501', '1.3.101.112', '1.2.156.10197.1.401', 'x'),
+        TBSData: fc.oneof(fc.record({ Type: fc.constantFrom('Md', 'Bnd', 'LabelMataData') }), fc.string()),
+        Signature: fc.oneof(hex, fc.string()),
+        KeyValue: fc.oneof(hex, fc.constant(Buffer.from(signer.publicKey.spki).toString('hex'))),
+        CntSel: fc.constantFrom('hegui-canonical-1', 'other'),
+        Hash: hex,
+      },
+      { requiredKeys: ['Type'] },
+    );
+    const value = fc.oneof(
+      fc.string(),
+      fc.json(),
+      fc.array(entry, { maxLength: 8 }).map((PubSD) => JSON.stringify({ SecurityData: { Type: 'TC260PG', PubSD } })),
+    );
+    const trust = await trustFor({});
+    await fc.assert(
+      fc.asyncProperty(value, value, async (rc1, rc2) => {
+        const text = JSON.stringify({ ...label, ReservedCode1: rc1, ReservedCode2: rc2, ContentPropagator: 'Other' });
+        const r = await verify(await pngLabel(text), { trust });
+        assert.ok(['compliant', 'noncompliant', 'inconclusive'].includes(r.outcome));
+        assert.equal(r.signatures.length, 2);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 

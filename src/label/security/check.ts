@@ -74,11 +74,15 @@ const DIGEST_BY_OID = new Map<string, DigestAlgorithm>(
   Object.entries(HASH_OID).map(([alg, oid]) => [oid, alg as DigestAlgorithm]),
 );
 
+/** Keys tried from one SecurityData: a label could otherwise list hundreds to make every check slow. */
+const MAX_EMBEDDED_KEYS = 4;
+
 /** Keys the SecurityData carries (`PubKey` entries): SPKI DER in hex, or a bare SM2 point. */
 function embeddedKeys(entries: SecurityEntry[]): VerifyKey[] {
   const keys: VerifyKey[] = [];
   for (const e of entries) {
     if (e.Type !== 'PubKey') continue;
+    if (keys.length >= MAX_EMBEDDED_KEYS) break;
     const raw = fromHex(e['KeyValue']);
     if (!raw) continue;
     try {
