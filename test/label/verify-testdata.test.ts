@@ -9,9 +9,11 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { detectFormat, verify } from '../../src/index.ts';
 
-/** Beside the repository, as in the main checkout; HEGUI_TESTDATA_LABELS points elsewhere (a worktree, CI). */
-const dir =
-  process.env['HEGUI_TESTDATA_LABELS'] ?? fileURLToPath(new URL('../../../shared/testdata/labels/', import.meta.url));
+/** Beside the repository (../shared/testdata/labels), or $HEGUI_TESTDATA/labels when the checkout lives elsewhere. */
+const dir = join(
+  process.env['HEGUI_TESTDATA'] ?? fileURLToPath(new URL('../../../shared/testdata/', import.meta.url)),
+  'labels',
+);
 const manifest = join(dir, 'MANIFEST.tsv');
 const rows = existsSync(manifest)
   ? readFileSync(manifest, 'utf8')
@@ -25,7 +27,9 @@ const rows = existsSync(manifest)
 /** The verdict word MANIFEST gives (AigcTotal's model: compliant, noncompliant, inconclusive, not_found). */
 const expected = (v: string): string => /^(compliant|noncompliant|inconclusive|not_found)/.exec(v)![1]!;
 
-describe('verify on ../shared/testdata/labels', { skip: rows.length ? false : 'testdata not present' }, () => {
+describe('verify on ../shared/testdata/labels', {
+  skip: rows.length ? false : `testdata not found at ${dir} (set HEGUI_TESTDATA)`,
+}, () => {
   for (const row of rows) {
     const path = join(dir, row.file);
     it(`${row.file}: ${expected(row.verdict)}`, async (t) => {
