@@ -6,6 +6,7 @@ const suites: Record<string, () => Promise<void>> = {
   label: async () => (await import('./label.ts')).run(),
   pdq: async () => (await import('./pdq.ts')).run(),
   review: async () => (await import('./review.ts')).run(),
+  verify: async () => (await import('./verify.ts')).run(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -38,6 +38,7 @@ export {
   LABEL_VALUES,
   type LabelValue,
   type NewLabel,
+  PLACEHOLDER_LABEL,
   recordsEqual,
   serializeBare,
   serializeWrapped,
@@ -50,12 +51,62 @@ export {
   type FormatInfo,
   type LabelReading,
   labelBytes,
+  labelBytesResult,
   readLabel,
   type SiteReading,
   type WriteLabelOptions,
   type WriteLabelResult,
   writeLabel,
 } from './label/label-file.ts';
+export {
+  DECLARATION_REMINDER,
+  type DetectionEvidence,
+  type PropagateOptions,
+  type PropagationCase,
+  type PropagationDecision,
+  type PropagationResult,
+  propagate,
+} from './label/propagate.ts';
+export type { BindingStatus, SignatureReport, SignatureStatus } from './label/security/check.ts';
+export { contentDigest, type DigestAlgorithm } from './label/security/content-binding.ts';
+export {
+  generateKeyPair,
+  type LabelSigner,
+  loadPrivateKey,
+  loadPublicKey,
+  SIGNATURE_ALGORITHMS,
+  SIGNATURE_OID,
+  type SignatureAlgorithm,
+  type VerifyKey,
+} from './label/security/keys.ts';
+export {
+  CONTENT_SELECTION,
+  labelMessage,
+  type ParsedSecurityData,
+  parseSecurityData,
+  type SignerRole,
+} from './label/security/security-data.ts';
+export { digestAlgorithmFor, type SignRecordOptions, signRecord } from './label/security/sign.ts';
+export {
+  EMPTY_TRUST_LIST,
+  loadTrustList,
+  parseTrustList,
+  type TrustedKey,
+  type TrustedProvider,
+  type TrustList,
+} from './label/security/trust-list.ts';
+export { renderAuditHtml } from './label/verify/audit-html.ts';
+export { type AuditEntry, type AuditReport, buildAuditReport } from './label/verify/audit-report.ts';
+export type { Severity, VerifyFinding, VerifyFindingCode } from './label/verify/findings.ts';
+export { summariseResults, type VerifySummary } from './label/verify/summary.ts';
+export {
+  type Outcome,
+  type VerifiedSite,
+  type VerifyOptions,
+  type VerifyResult,
+  verify,
+  verifySource,
+} from './label/verify/verify.ts';
 export { buildXmpPacket, mergeXmpAigc, readXmpAigc, TC260_NS } from './label/xmp/xmp.ts';
 // Platform (Provisions Art. 8, 9): PII protection, staff authentication, real-name verification, agreements, server.
 export type { Account, AccountView } from './platform/accounts/account.ts';

@@ -1,13 +1,18 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isHeguiError } from '../errors.ts';
 import '../label/codecs/index.ts';
+import { VERSION } from '../version.ts';
+import { registerAuditCommand } from './commands/audit.ts';
 import { registerHashCommand } from './commands/hash.ts';
 import { registerIdCommand } from './commands/id.ts';
 import { inspectCommand } from './commands/inspect.ts';
+import { registerKeysCommand } from './commands/keys.ts';
 import { labelCommand } from './commands/label.ts';
 import { registerLibraryCommands } from './commands/library.ts';
+import { registerPropagateCommand } from './commands/propagate.ts';
 import { registerReviewCommand } from './commands/review.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerVerifyCommand } from './commands/verify.ts';
 import { consoleOutput, type Output } from './output.ts';
 
 /** Exit codes: 0 success, 1 some file failed or a check did not pass, 2 usage or unexpected error. */
@@ -17,7 +22,7 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
     .description(
       'Compliance for AI-generated content (Deep Synthesis Provisions, GB 45438-2025): labels, review, identity checks',
     )
-    .version('0.1.0')
+    .version(VERSION)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
 
@@ -34,6 +39,7 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
     )
     .option('--out <dir>', 'write labelled copies under this folder (keeping relative paths)')
     .option('--in-place', 'replace the original files (atomically)')
+    .option('--sign <key>', 'sign the label (ReservedCode1) with this private key (PEM; see hegui keys generate)')
     .option('--jobs <n>', 'files processed at once (default: min(4, cores))')
     .option('--json', 'print a JSON report on stdout')
     .action(async (paths: string[], opts) => {
@@ -49,6 +55,13 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
       code = await inspectCommand(paths, opts, io);
     });
 
+  const setExit = (c: number) => {
+    code = c;
+  };
+  registerVerifyCommand(program, io, setExit);
+  registerPropagateCommand(program, io, setExit);
+  registerAuditCommand(program, io, setExit);
+  registerKeysCommand(program, io, setExit);
   registerIdCommand(program, io, (c) => (code = c));
   registerHashCommand(program, io, (c) => (code = c));
   registerLibraryCommands(program, io, (c) => (code = c));

@@ -9,6 +9,10 @@ import { PlannedSource, PlanningSink, PlanTooLarge } from './io/edit-plan.ts';
 import { applyInPlace, recoverInPlace } from './io/in-place.ts';
 import { AtomicFileSink, MemorySink } from './io/sink.ts';
 import { BufferSource, type ByteSource, FileSource, openSource } from './io/source.ts';
+import { contentDigest, type DigestAlgorithm } from './security/content-binding.ts';
+import type { LabelSigner } from './security/keys.ts';
+import type { SignerRole } from './security/security-data.ts';
+import { digestAlgorithmFor, signRecord } from './security/sign.ts';
 
 export interface FormatInfo {
   codec: string;
@@ -42,7 +46,7 @@ export interface LabelReading {
 
 const formatOf = (c: Codec): FormatInfo => ({ codec: c.id, name: c.name, kind: c.kind });
 
-async function withSource<T>(input: string | Uint8Array, fn: (src: ByteSource) => Promise<T>): Promise<T> {
+export async function withSource<T>(input: string | Uint8Array, fn: (src: ByteSource) => Promise<T>): Promise<T> {
   const src = typeof input === 'string' ? await openSource(input) : new BufferSource(input);
   try {
     return await fn(src);
@@ -68,11 +72,14 @@ async function requireCodec(src: ByteSource): Promise<Codec> {
 /** Read every label placement of a file (path or bytes) and report what is there. */
 export async function readLabel(input: string | Uint8Array): Promise<LabelReading> {
   if (typeof input === 'string') await recoverInPlace(input);
-  return withSource(input, async (src) => {
-    const codec = await requireCodec(src);
-    const { sites, warnings } = await codec.read(src);
-    return summarise(formatOf(codec), src.size, sites, warnings);
-  });
+  return withSource(input, readSource);
+}
+
+/** {@link readLabel} over a source the caller keeps open (the verifier reads the same source again). */
+export async function readSource(src: ByteSource): Promise<LabelReading> {
+  const codec = await requireCodec(src);
+  const { sites, warnings } = await codec.read(src);
+  return summarise(formatOf(codec), src.size, sites, warnings);
 }
 
 function summarise(format: FormatInfo, size: number, raw: LabelSite[], warnings: CodecWarning[]): LabelReading {
@@ -100,6 +107,12 @@ function summarise(format: FormatInfo, size: number, raw: LabelSite[], warnings:
 export interface WriteLabelOptions extends WriteOptions {
   /** Where to write; defaults to replacing the input in place. */
   out?: string;
+  /**
+   * Sign while writing (docs/signature-scheme.md): as the producer into ReservedCode1 (the default), as a propagation
+   * platform into ReservedCode2, or both. The content binding is computed from the input, which has the same canonical form as
+   * the output; the output's binding is checked again before the file is committed.
+   */
+  sign?: { signer: LabelSigner; roles?: readonly SignerRole[] };
 }
 
 export interface WriteLabelResult {
@@ -109,6 +122,8 @@ export interface WriteLabelResult {
   bytesOut: number;
   /** How many label sites the input had (all replaced by the one written). */
   replaced: number;
+  /** The label as written (with its SecurityData when signed). */
+  label: AigcRecord;
 }
 
 function assertWritable(label: AigcRecord): void {
@@ -186,30 +201,36 @@ export async function writeLabel(
       if (isHeguiError(e)) throw e;
       throw new HeguiError('malformed', `the ${codec.name} structure could not be read`);
     });
+    const signing = options.sign ? await signForWrite(src, label, options.sign) : null;
+    const record = signing?.label ?? label;
     const result = (bytesOut: number): WriteLabelResult => ({
       path: target,
       format: formatOf(codec),
       bytesIn: src.size,
       bytesOut,
       replaced: before.sites.length,
+      label: record,
     });
     if (inPlace && src.size > IN_PLACE_MIN_BYTES) {
-      const plan = await planEdits(src, (sink) => write(src, sink, label, options));
+      const plan = await planEdits(src, (sink) => write(src, sink, record, options));
       if (plan) {
         // Check the result before the file is touched, then apply it under a journal.
-        await readBack(codec, await PlannedSource.create(src, plan), label);
+        const planned = await PlannedSource.create(src, plan);
+        await readBack(codec, planned, record);
+        if (signing) await bindingReadBack(planned, signing);
         await applyInPlace(path, plan, src.size);
         return result(plan.size);
       }
     }
     const sink = await AtomicFileSink.create(target);
     try {
-      await write(src, sink, label, options);
+      await write(src, sink, record, options);
       await sink.finish(inPlace);
       const mem = sink.inMemory();
       const out = mem ? new BufferSource(mem) : await FileSource.open(sink.tempPath);
       try {
-        await readBack(codec, out, label);
+        await readBack(codec, out, record);
+        if (signing) await bindingReadBack(out, signing);
       } finally {
         await out.close();
       }
@@ -223,15 +244,63 @@ export async function writeLabel(
 }
 
 /** The same as {@link writeLabel} for bytes in memory (gateway outputs): returns the labelled bytes. */
-export async function labelBytes(bytes: Uint8Array, label: AigcRecord): Promise<Uint8Array> {
+export async function labelBytes(
+  bytes: Uint8Array,
+  label: AigcRecord,
+  options: Pick<WriteLabelOptions, 'sign'> = {},
+): Promise<Uint8Array> {
+  return (await labelBytesResult(bytes, label, options)).bytes;
+}
+
+/** {@link labelBytes}, also returning the label as written (with its SecurityData when signed). */
+export async function labelBytesResult(
+  bytes: Uint8Array,
+  label: AigcRecord,
+  options: Pick<WriteLabelOptions, 'sign'> = {},
+): Promise<{ bytes: Uint8Array; label: AigcRecord }> {
   assertWritable(label);
   const src = new BufferSource(bytes);
   const codec = await requireCodec(src);
+  const write = requireWriter(codec);
+  const signing = options.sign ? await signForWrite(src, label, options.sign) : null;
+  const record = signing?.label ?? label;
   const sink = new MemorySink();
-  await requireWriter(codec)(src, sink, label);
-  const out = sink.bytes();
-  await readBack(codec, new BufferSource(out), label);
-  return out;
+  await write(src, sink, record);
+  const out = new BufferSource(sink.bytes());
+  await readBack(codec, out, record);
+  if (signing) await bindingReadBack(out, signing);
+  return { bytes: sink.bytes(), label: record };
+}
+
+interface Signing {
+  label: AigcRecord;
+  algorithm: DigestAlgorithm;
+  digest: Uint8Array;
+}
+
+async function signForWrite(
+  src: ByteSource,
+  label: AigcRecord,
+  sign: NonNullable<WriteLabelOptions['sign']>,
+): Promise<Signing> {
+  const algorithm = digestAlgorithmFor(sign.signer.alg);
+  const digest = await contentDigest(src, algorithm);
+  let signed = label;
+  // The producer first: the propagator's signature covers ReservedCode1.
+  for (const role of ['producer', 'propagator'] as const) {
+    if ((sign.roles ?? ['producer']).includes(role))
+      signed = await signRecord(signed, { signer: sign.signer, role, digest });
+  }
+  assertWritable(signed);
+  return { label: signed, algorithm, digest };
+}
+
+/** The output's content binding must be the one signed: a writer whose relabelling is not stable is caught here. */
+async function bindingReadBack(out: ByteSource, signing: Signing): Promise<void> {
+  const again = await contentDigest(out, signing.algorithm);
+  if (!Buffer.from(again).equals(Buffer.from(signing.digest))) {
+    throw new HeguiError('readback_failed', 'the output does not have the content binding that was signed');
+  }
 }
 
 export type { LabelFinding };

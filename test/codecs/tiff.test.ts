@@ -124,6 +124,43 @@ describe('TIFF write: nothing already in the file moves', () => {
   });
 });
 
+describe('TIFF relabelling replaces its own append', () => {
+  for (const [little, big] of [
+    [true, false],
+    [false, true],
+  ] as const) {
+    it(`${little ? 'II' : 'MM'} ${big ? 'BigTIFF' : 'classic'}: labelling A then B gives the bytes of labelling B once`, async () => {
+      const input = tiff({ little, big });
+      const once = Buffer.from(await labelBytes(input, next));
+      const a = await labelBytes(input, { ...old, ReservedCode1: 'R'.repeat(900) });
+      const twice = Buffer.from(await labelBytes(a, next));
+      assert.ok(twice.equals(once), 'the second label was appended after the first');
+      const thrice = Buffer.from(await labelBytes(twice, next));
+      assert.equal(thrice.length, once.length, 'the file grows with every relabelling');
+    });
+  }
+
+  it('a tail that something else points into is not replaced: the label is appended again', async () => {
+    const input = tiff();
+    const once = Buffer.from(await labelBytes(input, old));
+    // Point IFD0's Artist (an out-of-line ASCII value) at the XMP packet of the tail: truncating would lose it.
+    const ifd = once.readUInt32LE(4);
+    const n = once.readUInt16LE(ifd);
+    let xmpAt = -1;
+    let artist = -1;
+    for (let i = 0; i < n; i++) {
+      const e = ifd + 2 + i * 12;
+      if (once.readUInt16LE(e) === 700) xmpAt = once.readUInt32LE(e + 8);
+      if (once.readUInt16LE(e) === 315) artist = e;
+    }
+    assert.ok(xmpAt > 0 && artist > 0);
+    once.writeUInt32LE(xmpAt, artist + 8);
+    const again = Buffer.from(await labelBytes(once, next));
+    assert.ok(again.length > once.length, 'the tail was replaced although IFD0 points into it');
+    assert.deepEqual((await readLabel(again)).label, next);
+  });
+});
+
 describe('TIFF describe', () => {
   it('names the byte order, the variant and the page count', async () => {
     const tiffCodec = codecById('tiff')!;

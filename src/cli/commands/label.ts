@@ -8,9 +8,11 @@ import { validateValues } from '../../label/aigc/parse.ts';
 import { parseProviderCode } from '../../label/aigc/provider-code.ts';
 import { type AigcRecord, createLabel, LABEL_VALUES, type LabelValue } from '../../label/aigc/record.ts';
 import { detectFormat, writeLabel } from '../../label/label-file.ts';
+import type { LabelSigner } from '../../label/security/keys.ts';
 import { collectInputs, type InputFile, pool } from '../files.ts';
 import type { Output } from '../output.ts';
 import { createProgress } from '../progress.ts';
+import { signerFromFile } from '../security.ts';
 
 export interface LabelOptions {
   producer?: string;
@@ -20,6 +22,7 @@ export interface LabelOptions {
   inPlace?: boolean;
   jobs?: string;
   json?: boolean;
+  sign?: string;
 }
 
 export interface LabelFileResult {
@@ -29,6 +32,7 @@ export interface LabelFileResult {
   format?: string;
   produceId?: string;
   replaced?: number;
+  signed?: boolean;
   error?: { code: string; message: string };
   /** Why a file in a folder walk was skipped. */
   reason?: string;
@@ -77,7 +81,12 @@ function checkOptions(
   return { producer, label: o.label as LabelValue, jobs, warnings };
 }
 
-async function labelOne(input: InputFile, record: AigcRecord, out: string | undefined): Promise<LabelFileResult> {
+async function labelOne(
+  input: InputFile,
+  record: AigcRecord,
+  out: string | undefined,
+  signer: LabelSigner | undefined,
+): Promise<LabelFileResult> {
   const base: LabelFileResult = { file: input.path, status: 'failed' };
   try {
     if (!input.explicit) {
@@ -88,7 +97,10 @@ async function labelOne(input: InputFile, record: AigcRecord, out: string | unde
     }
     const target = out ? join(out, input.relative) : input.path;
     if (out) await mkdir(dirname(target), { recursive: true });
-    const res = await writeLabel(input.path, record, resolve(target) === resolve(input.path) ? {} : { out: target });
+    const res = await writeLabel(input.path, record, {
+      ...(resolve(target) === resolve(input.path) ? {} : { out: target }),
+      ...(signer ? { sign: { signer } } : {}),
+    });
     return {
       ...base,
       status: 'labelled',
@@ -96,6 +108,7 @@ async function labelOne(input: InputFile, record: AigcRecord, out: string | unde
       format: res.format.name,
       produceId: record.ProduceID,
       replaced: res.replaced,
+      ...(signer ? { signed: true } : {}),
     };
   } catch (e) {
     if (!isHeguiError(e)) throw e;
@@ -109,13 +122,14 @@ export async function labelCommand(paths: string[], o: LabelOptions, io: Output)
   const opts = checkOptions(o, inputs.length);
   for (const w of opts.warnings) io.warn(w);
   if (inputs.length === 0) throw new HeguiError('usage', 'no files found');
+  const signer = o.sign ? await signerFromFile(o.sign, io) : undefined;
   const started = Date.now();
   const progress = createProgress(inputs.length, { enabled: !o.json });
   const results: LabelFileResult[] = new Array(inputs.length);
   await pool(inputs, opts.jobs, async (input, i) => {
     const produceId = o.produceId === 'auto' ? randomUUID().replaceAll('-', '') : o.produceId;
     const record = createLabel({ producer: opts.producer, produceId, label: opts.label });
-    const r = await labelOne(input, record, o.out);
+    const r = await labelOne(input, record, o.out, signer);
     results[i] = r;
     if (!o.json && io.interactive && r.status === 'failed') progress.line(formatLine(r));
     else if (!o.json && !io.interactive) io.out(formatLine(r));
@@ -141,7 +155,7 @@ export async function labelCommand(paths: string[], o: LabelOptions, io: Output)
 
 function formatLine(r: LabelFileResult): string {
   if (r.status === 'labelled') {
-    return `labelled  ${r.file}${r.output !== r.file ? ` -> ${r.output}` : ''}  (${r.format}, ProduceID ${r.produceId}${r.replaced ? `, replaced ${r.replaced}` : ''})`;
+    return `labelled  ${r.file}${r.output !== r.file ? ` -> ${r.output}` : ''}  (${r.format}, ProduceID ${r.produceId}${r.signed ? ', signed' : ''}${r.replaced ? `, replaced ${r.replaced}` : ''})`;
   }
   if (r.status === 'skipped') return `skipped   ${r.file}  (${r.reason})`;
   return `failed    ${r.file}: ${r.error?.message} [${r.error?.code}]`;

@@ -14,6 +14,20 @@ export const AIGC_FIELDS = [
 export type AigcField = (typeof AIGC_FIELDS)[number];
 export type AigcRecord = { [K in AigcField]: string };
 
+/**
+ * The label a canonical write uses for the content binding (docs/signature-scheme.md): all seven fields empty. It is
+ * never written into a file (the writer's validation refuses an empty ContentProducer).
+ */
+export const PLACEHOLDER_LABEL: Readonly<AigcRecord> = Object.freeze({
+  Label: '',
+  ContentProducer: '',
+  ProduceID: '',
+  ReservedCode1: '',
+  ContentPropagator: '',
+  PropagateID: '',
+  ReservedCode2: '',
+});
+
 /** App. E: "1" is AI-generated (属于), "2" possibly (可能为), "3" suspected (疑似为). */
 export const LABEL_VALUES = ['1', '2', '3'] as const;
 export type LabelValue = (typeof LABEL_VALUES)[number];

@@ -53,6 +53,14 @@ export interface Codec {
   sniff(src: ByteSource): boolean | Promise<boolean>;
   read(src: ByteSource): Promise<CodecReadResult>;
   write?(src: ByteSource, out: ByteSink, label: AigcRecord, options?: WriteOptions): Promise<void>;
+  /**
+   * The canonical form of the file for the content binding (docs/signature-scheme.md): a byte stream that is the same
+   * for the file and for every relabelling of it, and differs when the media or any other metadata differs. It is
+   * only hashed, so it need not be a playable file. Optional: without it the binding hashes what `write` produces
+   * with the placeholder label, which is right for every codec whose relabelling does not depend on the file's label
+   * history (no reuse of padding or free room left by an earlier, larger label).
+   */
+  canonical?(src: ByteSource, out: ByteSink): Promise<void>;
   /** Describe the concrete format of a sniffed file (e.g. `WebP (lossless)`, `MP4 (moov at end)`), for inspect. */
   describe?(src: ByteSource): Promise<string>;
 }

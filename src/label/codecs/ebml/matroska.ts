@@ -1,5 +1,5 @@
 import { HeguiError, isHeguiError } from '../../../errors.ts';
-import { type AigcRecord, serializeBare } from '../../aigc/record.ts';
+import { type AigcRecord, PLACEHOLDER_LABEL, serializeBare } from '../../aigc/record.ts';
 import { concat } from '../../io/bytes.ts';
 import type { ByteSink } from '../../io/sink.ts';
 import type { ByteSource } from '../../io/source.ts';
@@ -9,8 +9,8 @@ import { planLayout, type Replacement } from './layout.ts';
 import { loadElement } from './master.ts';
 import { checkSeekEntries, parseSeekHead, type SeekHeadInfo } from './seekhead.ts';
 import { aigcTag, type FoundTag, scanTags } from './tags.ts';
-import { encodeId, encodeSize, voidHeader } from './vint.ts';
-import { type SegmentWalk, sniffDocType, walkMatroska } from './walk.ts';
+import { element, encodeId, encodeSize, voidHeader } from './vint.ts';
+import { type MatroskaWalk, type SegmentWalk, sniffDocType, walkMatroska } from './walk.ts';
 
 /** Placement written (TC260-PG-20257A / 202510A): Segment/Tags/Tag/SimpleTag, TagName AIGC, TagString = bare JSON. */
 const PLACEMENT = 'matroska.simpletag';
@@ -89,6 +89,24 @@ async function emit(src: ByteSource, out: ByteSink, seg: SegmentWalk, edits: Rep
   if (src.size > pos) await out.copyFrom(src, pos, src.size - pos);
 }
 
+/** An 8-byte EBML size with every value bit set: "unknown" (RFC 8794 §6.2). */
+const UNKNOWN_SIZE = Uint8Array.of(0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff);
+
+/** The one Segment a writer can edit, and its Tag elements with every AIGC SimpleTag removed. */
+async function writableSegment(src: ByteSource): Promise<{ walk: MatroskaWalk; seg: SegmentWalk; kept: Uint8Array[] }> {
+  const walk = await walkMatroska(src, true);
+  if (walk.docs.length !== 1) {
+    throw new HeguiError('format_unsupported', 'files with several chained Matroska Segments cannot be labelled');
+  }
+  const seg = walk.docs[0]!.segment!;
+  if (seg.children.some((c) => c.id === ID.CRC32)) {
+    throw new HeguiError('format_unsupported', 'the Segment carries a CRC-32 over all its data; it cannot be edited');
+  }
+  const kept: Uint8Array[] = [];
+  for (const c of seg.children) if (c.id === ID.Tags) kept.push(...scanTags(await loadElement(src, c), [], []));
+  return { walk, seg, kept };
+}
+
 export const matroskaCodec: Codec = {
   id: 'matroska',
   name: 'Matroska / WebM',
@@ -122,18 +140,9 @@ export const matroskaCodec: Codec = {
   },
 
   async write(src: ByteSource, out: ByteSink, label: AigcRecord): Promise<void> {
-    const walk = await walkMatroska(src, true);
-    if (walk.docs.length !== 1) {
-      throw new HeguiError('format_unsupported', 'files with several chained Matroska Segments cannot be labelled');
-    }
-    const seg = walk.docs[0]!.segment!;
-    if (seg.children.some((c) => c.id === ID.CRC32)) {
-      throw new HeguiError('format_unsupported', 'the Segment carries a CRC-32 over all its data; it cannot be edited');
-    }
-    const kept: Uint8Array[] = [];
+    const { walk, seg, kept } = await writableSegment(src);
     const seekHeads = new Map<number, SeekHeadInfo>();
     for (const [i, c] of seg.children.entries()) {
-      if (c.id === ID.Tags) kept.push(...scanTags(await loadElement(src, c), [], []));
       if (c.id === ID.SeekHead) seekHeads.set(i, parseSeekHead(await loadElement(src, c)));
     }
     checkSeekEntries(seg, [...seekHeads.values()]);
@@ -148,5 +157,24 @@ export const matroskaCodec: Codec = {
     }
     const tagsData = concat([...kept, aigcTag(serializeBare(label))]);
     await emit(src, out, seg, planLayout({ seg, tagsData, seekHeads, positionsReferenced }));
+  },
+
+  /**
+   * Where the writer puts Tags depends on the room an earlier label left (free room reused, a Void left behind), so
+   * the canonical form leaves out what only locates things: Tags, EBMLVoids, SeekHeads and the size fields (every
+   * level-1 element is given an 8-byte size, the Segment an unknown one). Every other level-1 element follows in
+   * order with its data unchanged, then one Tags holding the kept tags and the placeholder label.
+   */
+  async canonical(src: ByteSource, out: ByteSink): Promise<void> {
+    const { seg, kept } = await writableSegment(src);
+    await out.copyFrom(src, 0, seg.header.offset);
+    await out.write(concat([encodeId(ID.Segment), UNKNOWN_SIZE]));
+    for (const c of seg.children) {
+      if (c.id === ID.Tags || c.id === ID.Void || c.id === ID.SeekHead) continue;
+      await out.write(concat([encodeId(c.id), encodeSize(c.end - c.dataOffset, 8)!]));
+      await out.copyFrom(src, c.dataOffset, c.end - c.dataOffset);
+    }
+    await out.write(element(ID.Tags, concat([...kept, aigcTag(serializeBare(PLACEHOLDER_LABEL))])));
+    if (src.size > seg.end) await out.copyFrom(src, seg.end, src.size - seg.end);
   },
 };

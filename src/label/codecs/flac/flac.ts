@@ -1,5 +1,5 @@
 import { isHeguiError, malformed } from '../../../errors.ts';
-import { type AigcRecord, serializeBare } from '../../aigc/record.ts';
+import { type AigcRecord, PLACEHOLDER_LABEL, serializeBare } from '../../aigc/record.ts';
 import { concat, startsWith } from '../../io/bytes.ts';
 import type { ByteSink } from '../../io/sink.ts';
 import type { ByteSource } from '../../io/source.ts';
@@ -63,6 +63,50 @@ async function writeBlock(src: ByteSource, out: ByteSink, p: PlannedBlock, last:
       await out.write(ZEROS.subarray(0, Math.min(left, ZEROS.length)));
 }
 
+async function writeFlac(src: ByteSource, out: ByteSink, label: AigcRecord, canonical: boolean): Promise<void> {
+  const headers = await leadingId3Tags(src);
+  const tags: Id3Tag[] = [];
+  for (const h of headers) tags.push(await loadTag(src, h, true));
+  const walk = await walkFlac(src, headers.at(-1)?.end ?? 0, true);
+  if (walk.audio < src.size) {
+    const sync = await src.read(walk.audio, Math.min(2, src.size - walk.audio));
+    if (sync[0] !== 0xff || (sync[1]! & 0xfe) !== 0xf8)
+      throw malformed('no FLAC frame sync after the metadata blocks', walk.audio);
+  }
+  const json = serializeBare(label);
+  const plan: PlannedBlock[] = [];
+  let delta = 0;
+  let labelled = false;
+  for (const b of walk.blocks) {
+    if (b.type !== VORBIS_COMMENT) {
+      plan.push({ type: b.type, copy: b });
+      continue;
+    }
+    // The first comment block carries the label; a second one (not allowed, but seen) loses its AIGC entries.
+    const data = await src.read(blockDataOffset(b), b.length);
+    const hasAigc = parseVorbisComments(data, 0).entries.some(isAigcEntry);
+    if (!labelled || hasAigc) {
+      const rebuilt = commentBlock(data, labelled ? undefined : json);
+      plan.push({ type: VORBIS_COMMENT, data: rebuilt });
+      delta += rebuilt.length - b.length;
+    } else plan.push({ type: b.type, copy: b });
+    labelled = true;
+  }
+  if (!labelled) {
+    // RFC 9639 §8.6: one comment block; placed right after STREAMINFO, with an empty vendor string.
+    const data = commentBlock(buildVorbisComments(new Uint8Array(0), []), json);
+    plan.splice(1, 0, { type: VORBIS_COMMENT, data });
+    delta += 4 + data.length;
+  }
+  absorbInPadding(plan, delta);
+  const blocks = canonical ? plan.filter((p) => p.type !== PADDING) : plan;
+
+  await writeLeadingTags(src, out, tags);
+  await out.write(Uint8Array.from(FLAC_MAGIC));
+  for (const [i, p] of blocks.entries()) await writeBlock(src, out, p, i === blocks.length - 1);
+  await out.copyFrom(src, walk.audio, src.size - walk.audio);
+}
+
 /**
  * FLAC. The label is a VORBIS_COMMENT entry `AIGC=<bare JSON>` (TC260-PG-202510A). A leading ID3v2 tag (not part of
  * the format, but seen) is kept; an AIGC TXXX frame in it is read as an alternative site and removed on write.
@@ -109,48 +153,10 @@ export const flacCodec: Codec = {
     return { sites: [...sites, ...comments], warnings };
   },
 
-  async write(src: ByteSource, out: ByteSink, label: AigcRecord): Promise<void> {
-    const headers = await leadingId3Tags(src);
-    const tags: Id3Tag[] = [];
-    for (const h of headers) tags.push(await loadTag(src, h, true));
-    const walk = await walkFlac(src, headers.at(-1)?.end ?? 0, true);
-    if (walk.audio < src.size) {
-      const sync = await src.read(walk.audio, Math.min(2, src.size - walk.audio));
-      if (sync[0] !== 0xff || (sync[1]! & 0xfe) !== 0xf8)
-        throw malformed('no FLAC frame sync after the metadata blocks', walk.audio);
-    }
-    const json = serializeBare(label);
-    const plan: PlannedBlock[] = [];
-    let delta = 0;
-    let labelled = false;
-    for (const b of walk.blocks) {
-      if (b.type !== VORBIS_COMMENT) {
-        plan.push({ type: b.type, copy: b });
-        continue;
-      }
-      // The first comment block carries the label; a second one (not allowed, but seen) loses its AIGC entries.
-      const data = await src.read(blockDataOffset(b), b.length);
-      const hasAigc = parseVorbisComments(data, 0).entries.some(isAigcEntry);
-      if (!labelled || hasAigc) {
-        const rebuilt = commentBlock(data, labelled ? undefined : json);
-        plan.push({ type: VORBIS_COMMENT, data: rebuilt });
-        delta += rebuilt.length - b.length;
-      } else plan.push({ type: b.type, copy: b });
-      labelled = true;
-    }
-    if (!labelled) {
-      // RFC 9639 §8.6: one comment block; placed right after STREAMINFO, with an empty vendor string.
-      const data = commentBlock(buildVorbisComments(new Uint8Array(0), []), json);
-      plan.splice(1, 0, { type: VORBIS_COMMENT, data });
-      delta += 4 + data.length;
-    }
-    absorbInPadding(plan, delta);
+  write: (src: ByteSource, out: ByteSink, label: AigcRecord): Promise<void> => writeFlac(src, out, label, false),
 
-    await writeLeadingTags(src, out, tags);
-    await out.write(Uint8Array.from(FLAC_MAGIC));
-    for (const [i, p] of plan.entries()) await writeBlock(src, out, p, i === plan.length - 1);
-    await out.copyFrom(src, walk.audio, src.size - walk.audio);
-  },
+  /** The placeholder label with every PADDING block left out: padding absorbs label size changes, so it varies. */
+  canonical: (src: ByteSource, out: ByteSink): Promise<void> => writeFlac(src, out, PLACEHOLDER_LABEL, true),
 
   async describe(src) {
     const prefix = await skipId3Tags(src);

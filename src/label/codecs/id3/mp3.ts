@@ -1,5 +1,5 @@
 import { isHeguiError, malformed } from '../../../errors.ts';
-import { type AigcRecord, serializeBare } from '../../aigc/record.ts';
+import { type AigcRecord, PLACEHOLDER_LABEL, serializeBare } from '../../aigc/record.ts';
 import { startsWith } from '../../io/bytes.ts';
 import type { ByteSink } from '../../io/sink.ts';
 import type { ByteSource } from '../../io/source.ts';
@@ -11,6 +11,19 @@ import { mpegAudioAt } from './mpeg.ts';
 import { newTagWithLabel, writeLeadingTags } from './tag-writer.ts';
 
 const FLAC_MAGIC = [0x66, 0x4c, 0x61, 0x43] as const; // "fLaC"
+
+async function writeMp3(src: ByteSource, out: ByteSink, label: AigcRecord, noPadding: boolean): Promise<void> {
+  const headers = await leadingId3Tags(src);
+  const tags: Id3Tag[] = [];
+  for (const h of headers) tags.push(await loadTag(src, h, true));
+  const audio = headers.at(-1)?.end ?? 0;
+  if (!(await mpegAudioAt(src, audio, tags.length > 0)))
+    throw malformed('no MPEG audio frame follows the ID3v2 tag', audio);
+  const json = serializeBare(label);
+  if (tags.length === 0) await out.write(newTagWithLabel(json));
+  else await writeLeadingTags(src, out, tags, json, noPadding);
+  await out.copyFrom(src, audio, src.size - audio);
+}
 
 /**
  * MP3 (MPEG audio, usually layer III) with ID3v2 tags. The label is an ID3v2 TXXX frame with description `AIGC`
@@ -45,18 +58,10 @@ export const mp3Codec: Codec = {
     return { sites, warnings };
   },
 
-  async write(src: ByteSource, out: ByteSink, label: AigcRecord): Promise<void> {
-    const headers = await leadingId3Tags(src);
-    const tags: Id3Tag[] = [];
-    for (const h of headers) tags.push(await loadTag(src, h, true));
-    const audio = headers.at(-1)?.end ?? 0;
-    if (!(await mpegAudioAt(src, audio, tags.length > 0)))
-      throw malformed('no MPEG audio frame follows the ID3v2 tag', audio);
-    const json = serializeBare(label);
-    if (tags.length === 0) await out.write(newTagWithLabel(json));
-    else await writeLeadingTags(src, out, tags, json);
-    await out.copyFrom(src, audio, src.size - audio);
-  },
+  write: (src: ByteSource, out: ByteSink, label: AigcRecord): Promise<void> => writeMp3(src, out, label, false),
+
+  /** The placeholder label in a tag without padding: the reused padding of an earlier, larger label does not count. */
+  canonical: (src: ByteSource, out: ByteSink): Promise<void> => writeMp3(src, out, PLACEHOLDER_LABEL, true),
 
   async describe(src) {
     const headers = await leadingId3Tags(src);

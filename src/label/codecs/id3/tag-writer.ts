@@ -73,9 +73,16 @@ async function writeZeros(sink: ByteSink, n: number): Promise<void> {
 /**
  * Rewrite one tag: every frame byte-identical and in order except the AIGC TXXX frames; the label frame (when `json`
  * is given) takes the place of the first of them, or follows the last frame. The old tag size is kept when the frames
- * still fit (its padding absorbs the change), so nothing after the tag moves unless it must.
+ * still fit (its padding absorbs the change), so nothing after the tag moves unless it must; `noPadding` drops the
+ * padding instead (the canonical form of the content binding, which must not depend on an earlier label's size).
  */
-async function rewriteTag(sink: ByteSink, tag: Id3Tag, drop: ReadonlySet<Id3Frame>, json?: string): Promise<void> {
+async function rewriteTag(
+  sink: ByteSink,
+  tag: Id3Tag,
+  drop: ReadonlySet<Id3Frame>,
+  json?: string,
+  noPadding = false,
+): Promise<void> {
   assertWritable(tag);
   const { header } = tag;
   const newFrame = json === undefined ? undefined : labelFrame(header.major, header.flags, json);
@@ -102,7 +109,7 @@ async function rewriteTag(sink: ByteSink, tag: Id3Tag, drop: ReadonlySet<Id3Fram
   }
   const content = ext.length + framesLength;
   // ID3v2.4 §3.4: a tag with a footer has no padding.
-  const padding = header.footer ? 0 : Math.max(0, header.size - content);
+  const padding = header.footer || noPadding ? 0 : Math.max(0, header.size - content);
   const size = content + padding;
   if (size > MAX_SYNCSAFE) throw oversize('the rewritten ID3v2 tag', size, MAX_SYNCSAFE);
   if (header.major === 3 && ext.length >= 10) put32be(ext, 6, padding); // v2.3 §3.2: size of padding
@@ -118,9 +125,16 @@ async function rewriteTag(sink: ByteSink, tag: Id3Tag, drop: ReadonlySet<Id3Fram
 
 /**
  * Write the leading ID3v2 tags: the first one receives the label when `json` is given; AIGC TXXX frames anywhere
- * else are dropped (GB 45438 6.1 c: one label per file); tags without one are copied verbatim.
+ * else are dropped (GB 45438 6.1 c: one label per file); tags without one are copied verbatim. `carrierNoPadding`
+ * writes the label's tag without padding (the canonical form).
  */
-export async function writeLeadingTags(src: ByteSource, sink: ByteSink, tags: Id3Tag[], json?: string): Promise<void> {
+export async function writeLeadingTags(
+  src: ByteSource,
+  sink: ByteSink,
+  tags: Id3Tag[],
+  json?: string,
+  carrierNoPadding = false,
+): Promise<void> {
   for (const [i, tag] of tags.entries()) {
     if (tag.unsupported) assertWritable(tag);
     const found: AigcFrame[] = await aigcFrames(tag);
@@ -129,6 +143,12 @@ export async function writeLeadingTags(src: ByteSource, sink: ByteSink, tags: Id
       await sink.copyFrom(src, tag.header.offset, tag.header.end - tag.header.offset);
       continue;
     }
-    await rewriteTag(sink, tag, new Set(found.map((a) => a.frame)), carrier ? json : undefined);
+    await rewriteTag(
+      sink,
+      tag,
+      new Set(found.map((a) => a.frame)),
+      carrier ? json : undefined,
+      carrier && carrierNoPadding,
+    );
   }
 }

@@ -9,19 +9,22 @@ export interface Patch {
   bytes: Uint8Array;
 }
 
-/** Copy `src` to `out`, replacing the patched ranges; patches must not overlap (a hostile file could make them). */
-export async function copyWithPatches(src: ByteSource, out: ByteSink, patches: Patch[]): Promise<void> {
-  const sorted = [...patches].sort((a, b) => a.at - b.at);
+/**
+ * Copy the first `end` bytes of `src` to `out`, replacing the patched ranges; patches must not overlap (a hostile
+ * file could make them). Patches at or past `end` (inside a tail that is being replaced) are dropped.
+ */
+export async function copyWithPatches(src: ByteSource, out: ByteSink, patches: Patch[], end = src.size): Promise<void> {
+  const sorted = patches.filter((p) => p.at < end).sort((a, b) => a.at - b.at);
   let pos = 0;
   for (const p of sorted) {
     if (p.at < pos) throw new HeguiError('malformed', 'two TIFF values overlap', { offset: p.at });
-    if (p.at + p.bytes.length > src.size)
+    if (p.at + p.bytes.length > end)
       throw new HeguiError('malformed', 'a patched TIFF value is past the end', { offset: p.at });
     await out.copyFrom(src, pos, p.at - pos);
     await out.write(p.bytes);
     pos = p.at + p.bytes.length;
   }
-  await out.copyFrom(src, pos, src.size - pos);
+  await out.copyFrom(src, pos, end - pos);
 }
 
 /** Zero bytes that bring `position` to a multiple of `align`. */

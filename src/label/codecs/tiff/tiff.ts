@@ -13,9 +13,11 @@ import {
   readTiffHeader,
   readValue,
   type TiffHeader,
+  TYPE_UNDEFINED,
   valueRange,
   walkChain,
 } from './ifd.ts';
+import { previousAppendStart } from './own-tail.ts';
 import { copyWithPatches, firstIfdPatch, type Patch, padTo, rebuildIfd } from './rewrite.ts';
 import { stripXmpAigcInPlace } from './xmp-inplace.ts';
 
@@ -101,7 +103,8 @@ export const tiffCodec: Codec = {
   /**
    * Nothing already in the file moves: the new packet and a copy of IFD0 carrying it are appended, the header is
    * pointed at the copy, and labels elsewhere are blanked in place at the same length. Strip and tile offsets are
-   * never touched, so every page's pixels stay byte-identical.
+   * never touched, so every page's pixels stay byte-identical. A file that ends with this writer's previous append
+   * has that tail replaced, not appended to again (see own-tail.ts).
    */
   async write(src: ByteSource, out: ByteSink, label: AigcRecord): Promise<void> {
     const header = await readTiffHeader(src);
@@ -117,17 +120,18 @@ export const tiffCodec: Codec = {
     const { patches } = await findLabels(src, header, ifds, [], true);
 
     const align = header.big ? 8 : 4;
-    const pad1 = padTo(src.size, align);
-    const xmpAt = src.size + pad1.length;
+    const end = await previousAppendStart(src, header, ifds, TAG_XMP, TYPE_UNDEFINED);
+    const pad1 = padTo(end, align);
+    const xmpAt = end + pad1.length;
     const pad2 = padTo(xmpAt + xmp.length, align);
     const ifdAt = xmpAt + xmp.length + pad2.length;
     const ifd = await rebuildIfd(src, header, ifd0, TAG_XMP, xmpAt, xmp.length);
     if (!header.big && ifdAt + ifd.length > CLASSIC_LIMIT) {
       throw new HeguiError('oversize', 'the labelled file would pass the 4 GiB limit of classic TIFF', {
-        size: src.size,
+        size: end,
       });
     }
-    await copyWithPatches(src, out, [...patches, firstIfdPatch(header, ifdAt)]);
+    await copyWithPatches(src, out, [...patches, firstIfdPatch(header, ifdAt)], end);
     await out.write(concat([pad1, xmp, pad2, ifd]));
   },
 

@@ -1,0 +1,47 @@
+import { summariseResults, type VerifySummary } from './summary.ts';
+import type { VerifyResult } from './verify.ts';
+
+/** One audited file: its verification, or the error that kept it from being verified. */
+export interface AuditEntry {
+  file: string;
+  result?: VerifyResult;
+  error?: { code: string; message: string };
+}
+
+/** What a regulator or app store keeps of an audit run: how it was run, the summary, every file. */
+export interface AuditReport {
+  tool: { name: 'hegui'; version: string };
+  generatedAt: string;
+  /** The folders and files audited, as given. */
+  inputs: string[];
+  trustList: string | null;
+  /** Present when a sample was drawn: how many files were found, how many audited, the seed to draw them again. */
+  sample: { population: number; size: number; seed: number } | null;
+  /** Files met in the folders whose format no codec recognises: not audited. */
+  skipped: number;
+  summary: VerifySummary & { unreadable: number };
+  files: AuditEntry[];
+}
+
+export function buildAuditReport(
+  entries: AuditEntry[],
+  meta: Pick<AuditReport, 'inputs' | 'trustList' | 'sample'> & { version: string; now?: Date; skipped?: number },
+): AuditReport {
+  const results = entries.flatMap((e) => (e.result ? [e.result] : []));
+  const summary = summariseResults(results);
+  const unreadable = entries.length - results.length;
+  // An unreadable file is a failed one: the summary counts every entry.
+  summary.files += unreadable;
+  summary.failed += unreadable;
+  summary.passRate = summary.files ? summary.passed / summary.files : 0;
+  return {
+    tool: { name: 'hegui', version: meta.version },
+    generatedAt: (meta.now ?? new Date()).toISOString(),
+    inputs: meta.inputs,
+    trustList: meta.trustList,
+    sample: meta.sample,
+    skipped: meta.skipped ?? 0,
+    summary: { ...summary, unreadable },
+    files: entries,
+  };
+}
