@@ -1,6 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isHeguiError } from '../errors.ts';
 import '../label/codecs/index.ts';
+import { registerCheckAudioCommand } from './commands/check-audio.ts';
+import { registerExplicitAudioCommand } from './commands/explicit-audio.ts';
+import { registerExplicitTextCommand } from './commands/explicit-text.ts';
 import { registerHashCommand } from './commands/hash.ts';
 import { registerIdCommand } from './commands/id.ts';
 import { inspectCommand } from './commands/inspect.ts';
@@ -46,6 +49,9 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
 
   registerIdCommand(program, io, (c) => (code = c));
   registerHashCommand(program, io, (c) => (code = c));
+  registerExplicitAudioCommand(program, io, (c) => (code = c));
+  registerExplicitTextCommand(program, io, (c) => (code = c));
+  registerCheckAudioCommand(program, io, (c) => (code = c));
 
   try {
     await program.parseAsync(argv);

@@ -32,7 +32,7 @@ export interface LabelFileResult {
   error?: { code: string; message: string };
 }
 
-function checkOptions(
+export function checkOptions(
   o: LabelOptions,
   fileCount: number,
 ): { producer: string; label: LabelValue; jobs: number; warnings: string[] } {
