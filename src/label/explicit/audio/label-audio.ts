@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HeguiError } from '../../../errors.ts';
@@ -136,6 +136,8 @@ export async function labelAudioFile(
   options: AudioLabelOptions = {},
 ): Promise<AudioLabelResult> {
   const p = plan(options);
+  const folder = await stat(dirname(resolve(output))).catch(() => null);
+  if (!folder?.isDirectory()) throw new HeguiError('io', 'cannot create the output file: its folder does not exist');
   if (options.label) await assertLabelWritable(input);
   const src = await FileSource.open(input);
   let temp: string | null = null;
@@ -162,7 +164,7 @@ export async function labelAudioFile(
       const route = routeFor(probe);
       const blocks = await blocksFor(p, probe.sampleRate, probe.channels);
       temp = tempBeside(output);
-      await transcodeWithLabel(input, temp, probe, route, blocks);
+      const contentFrames = await transcodeWithLabel(input, temp, probe, route, blocks);
       result = {
         ...describe(
           {
@@ -173,7 +175,7 @@ export async function labelAudioFile(
             lossless: route.lossless,
           },
           blocks,
-          (probe.durationSeconds ?? 0) * 1000,
+          ms(contentFrames, probe.sampleRate),
         ),
         ...(route.bitRate ? { bitRate: route.bitRate } : {}),
       };
@@ -223,7 +225,7 @@ function describe(
 
 /** {@link labelAudioFile} for bytes in memory (a generation service's output): returns the labelled bytes. */
 export async function labelAudioBytes(bytes: Uint8Array, options: AudioLabelOptions = {}): Promise<Uint8Array> {
-  const dir = await mkdtemp(join(tmpdir(), 'hegui-audio-'));
+  const dir = await mkdtemp(join(tmpdir(), 'hegui-audio-bytes-'));
   try {
     const input = join(dir, 'input');
     const output = join(dir, 'output');

@@ -4,12 +4,16 @@ import { ffmpegPath, ffprobePath } from '../../../media/tools.ts';
 
 export interface ToolRun {
   stdout: Buffer;
+  /** Bytes written to stdout (also when they were not kept). */
+  stdoutBytes: number;
   stderr: string;
 }
 
 export interface ToolOptions {
   /** Refuse (and stop the tool) when it writes more than this to stdout. */
   maxStdout?: number;
+  /** Count stdout's bytes without keeping them. */
+  countOnly?: boolean;
   timeoutMs?: number;
   /** Said in the error message: what the tool was doing ("decode the audio"). */
   action: string;
@@ -53,7 +57,7 @@ function run(bin: string, args: string[], o: ToolOptions): Promise<ToolRun> {
         );
         return;
       }
-      out.push(d);
+      if (!o.countOnly) out.push(d);
     });
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       stderr = (stderr + d).slice(-STDERR_KEEP);
@@ -73,7 +77,7 @@ function run(bin: string, args: string[], o: ToolOptions): Promise<ToolRun> {
       if (code !== 0) {
         return reject(new HeguiError('tool_failed', `${o.action}: ${reason(stderr, args)}`, { exitCode: code ?? -1 }));
       }
-      resolve({ stdout: Buffer.concat(out, outBytes), stderr });
+      resolve({ stdout: Buffer.concat(out), stdoutBytes: outBytes, stderr });
     });
   });
 }

@@ -128,14 +128,17 @@ export function routeFor(p: AudioProbe): AudioRoute {
   throw unsupported(`${p.codec} audio in a ${names[0]} container`);
 }
 
-/** Encode label + content (+ label) into `out`, in the input's format. */
+/**
+ * Encode label + content (+ label) into `out`, in the input's format. Returns the content's decoded length in
+ * frames, counted by ffmpeg in the same run (a container's duration includes encoder delay and padding).
+ */
 export async function transcodeWithLabel(
   input: string,
   out: string,
   p: AudioProbe,
   route: AudioRoute,
   blocks: { before?: LabelBlock; after?: LabelBlock },
-): Promise<void> {
+): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'hegui-audio-'));
   try {
     const args: string[] = [];
@@ -155,7 +158,9 @@ export async function transcodeWithLabel(
     if (blocks.before) await addLabel(blocks.before, 'before');
     const content = n++;
     args.push('-i', input);
-    concat.push(`[${content}:a:0]`);
+    // One copy of the content feeds the concat, the other is counted: one byte per frame on stdout.
+    filters.push(`[${content}:a:0]asplit=2[content][count]`);
+    concat.push('[content]');
     if (blocks.after) await addLabel(blocks.after, 'after');
     filters.push(`${concat.join('')}concat=n=${concat.length}:v=0:a=1[out]`);
     args.push('-filter_complex', filters.join(';'), '-map', '[out]');
@@ -166,7 +171,9 @@ export async function transcodeWithLabel(
     if (route.sampleFormat) args.push('-sample_fmt', route.sampleFormat);
     if (route.bitRate) args.push('-b:a', String(route.bitRate));
     args.push('-f', route.muxer, '-y', out);
-    await runFfmpeg(args, { action: 'encode the labelled audio' });
+    args.push('-map', '[count]', '-ac', '1', '-c:a', 'pcm_u8', '-f', 'u8', 'pipe:1');
+    const r = await runFfmpeg(args, { action: 'encode the labelled audio', countOnly: true });
+    return r.stdoutBytes;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
