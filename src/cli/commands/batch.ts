@@ -46,7 +46,8 @@ export async function runBatch<R extends BatchResult>(b: Batch<R>, io: Output): 
       if (b.out && resolve(target) !== resolve(input.path)) await mkdir(dirname(target), { recursive: true });
       r = (await b.run(input, target)) ?? ({ file: input.path, status: 'skipped' } as R);
     } catch (e) {
-      if (!isHeguiError(e)) throw e;
+      // A usage error is the same for every file: it stops the run (exit code 2) instead of failing each file.
+      if (!isHeguiError(e) || e.code === 'usage') throw e;
       r = { file: input.path, status: 'failed', error: { code: e.code, message: e.message } } as R;
     }
     results[i] = r;

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { HeguiError } from '../../errors.ts';
 import { createLabel } from '../../label/aigc/record.ts';
 import {
@@ -13,6 +13,7 @@ import {
   type AudioLabelOptions,
   type AudioLabelPosition,
   type AudioLabelResult,
+  checkAudioLabelOptions,
   labelAudioFile,
 } from '../../label/explicit/audio/label-audio.ts';
 import { loadPrompt } from '../../label/explicit/audio/prompt.ts';
@@ -90,7 +91,8 @@ export async function explicitAudioCommand(paths: string[], o: ExplicitAudioOpti
     ...(o.prompt ? { prompt: o.prompt } : {}),
     ...(gapMs !== undefined ? { gapMs } : {}),
   };
-  // A bad prompt is a configuration error: refuse before touching any file.
+  // Bad options and a bad prompt are configuration errors: refuse before touching any file.
+  checkAudioLabelOptions(base);
   if (o.prompt) await loadPrompt(o.prompt, 48_000, 1);
   const results = await runBatch<AudioFileResult>(
     {
@@ -118,31 +120,30 @@ export async function explicitAudioCommand(paths: string[], o: ExplicitAudioOpti
 }
 
 export function registerExplicitAudioCommand(program: Command, io: Output, setExit: (code: number) => void): void {
-  program.addCommand(
-    new Command('explicit-audio')
-      .description('add the audio explicit label (rhythm "短长 短短" and/or a spoken prompt) and the metadata label')
-      .argument('<paths...>', 'audio files or folders (WAV, FLAC, MP3, Ogg Vorbis/Opus, M4A)')
-      .option('--producer <code>', 'ContentProducer: your 27-character provider code (default: $HEGUI_PRODUCER)')
-      .option('--produce-id <id>', 'ProduceID for a single file, or "auto" for a unique ID per file', 'auto')
-      .option('--out <dir>', 'write labelled copies under this folder (keeping relative paths)')
-      .option('--in-place', 'replace the original files (atomically)')
-      .addOption(
-        new Option('--position <where>', 'where the label goes').choices(AUDIO_LABEL_POSITIONS).default('before'),
-      )
-      .option(
-        '--prompt <file>',
-        'a recording of the spoken prompt, e.g. "本内容由人工智能生成" (any format ffmpeg reads)',
-      )
-      .option('--rhythm', 'play the rhythm "短长 短短" (default)', true)
-      .option('--no-rhythm', 'no rhythm: the spoken prompt alone')
-      .option('--unit <ms>', 'rhythm unit (short tone), ms (default 120)')
-      .option('--frequency <hz>', 'rhythm tone pitch, Hz (default 1000)')
-      .option('--level <dbfs>', 'rhythm tone peak level, dBFS (default -12)')
-      .option('--gap <ms>', 'silence between label and content, ms (default 300)')
-      .option('--jobs <n>', 'files processed at once (default: min(4, cores))')
-      .option('--json', 'print a JSON report on stdout')
-      .action(async (paths: string[], opts: ExplicitAudioOptions) => {
-        setExit(await explicitAudioCommand(paths, opts, io));
-      }),
-  );
+  program
+    .command('explicit-audio')
+    .description('add the audio explicit label (rhythm "短长 短短" and/or a spoken prompt) and the metadata label')
+    .argument('<paths...>', 'audio files or folders (WAV, FLAC, MP3, Ogg Vorbis/Opus, M4A)')
+    .option('--producer <code>', 'ContentProducer: your 27-character provider code (default: $HEGUI_PRODUCER)')
+    .option('--produce-id <id>', 'ProduceID for a single file, or "auto" for a unique ID per file', 'auto')
+    .option('--out <dir>', 'write labelled copies under this folder (keeping relative paths)')
+    .option('--in-place', 'replace the original files (atomically)')
+    .addOption(
+      new Option('--position <where>', 'where the label goes').choices(AUDIO_LABEL_POSITIONS).default('before'),
+    )
+    .option(
+      '--prompt <file>',
+      'a recording of the spoken prompt, e.g. "本内容由人工智能生成" (any format ffmpeg reads)',
+    )
+    .option('--rhythm', 'play the rhythm "短长 短短" (default)', true)
+    .option('--no-rhythm', 'no rhythm: the spoken prompt alone')
+    .option('--unit <ms>', 'rhythm unit (short tone), ms (default 120)')
+    .option('--frequency <hz>', 'rhythm tone pitch, Hz (default 1000)')
+    .option('--level <dbfs>', 'rhythm tone peak level, dBFS (default -12)')
+    .option('--gap <ms>', 'silence between label and content, ms (default 300)')
+    .option('--jobs <n>', 'files processed at once (default: min(4, cores))')
+    .option('--json', 'print a JSON report on stdout')
+    .action(async (paths: string[], opts: ExplicitAudioOptions) => {
+      setExit(await explicitAudioCommand(paths, opts, io));
+    });
 }

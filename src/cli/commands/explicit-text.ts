@@ -4,7 +4,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { HeguiError, isHeguiError, oversize } from '../../errors.ts';
 import { formatFromName } from '../../label/explicit/text/detect.ts';
 import { labelTextWithResult } from '../../label/explicit/text/label-text.ts';
@@ -140,29 +140,26 @@ export async function explicitTextCommand(paths: string[], o: ExplicitTextOption
 }
 
 export function registerExplicitTextCommand(program: Command, io: Output, setExit: (code: number) => void): void {
-  program.addCommand(
-    new Command('explicit-text')
-      .description('add the text explicit label (a prompt at the start, end or middle, or a corner mark)')
-      .argument('<paths...>', 'text, Markdown or HTML files or folders (.txt .md .markdown .html .htm in folders)')
-      .option('--out <dir>', 'write labelled copies under this folder (keeping relative paths)')
-      .option('--in-place', 'replace the original files (atomically)')
-      .addOption(new Option('--mode <mode>', 'where the label goes').choices(TEXT_LABEL_MODES).default('prefix'))
-      .option('--text <text>', 'the label text (must name "AI"/"人工智能" and "生成"/"合成"; a corner mark "AI" alone)')
-      .addOption(
-        new Option('--format <format>', 'the text syntax (auto: by file name, then content)')
-          .choices(['auto', ...TEXT_FORMATS])
-          .default('auto'),
-      )
-      .addOption(
-        new Option('--corner <where>', 'corner mark at the start or the end')
-          .choices(['start', 'end'])
-          .default('start'),
-      )
-      .option('--min-chars <n>', 'middle: the first paragraph boundary after this many characters (default 0)')
-      .option('--jobs <n>', 'files processed at once (default 4)')
-      .option('--json', 'print a JSON report on stdout')
-      .action(async (paths: string[], opts: ExplicitTextOptions) => {
-        setExit(await explicitTextCommand(paths, opts, io));
-      }),
-  );
+  program
+    .command('explicit-text')
+    .description('add the text explicit label (a prompt at the start, end or middle, or a corner mark)')
+    .argument('<paths...>', 'text, Markdown or HTML files or folders (.txt .md .markdown .html .htm in folders)')
+    .option('--out <dir>', 'write labelled copies under this folder (keeping relative paths)')
+    .option('--in-place', 'replace the original files (atomically)')
+    .addOption(new Option('--mode <mode>', 'where the label goes').choices(TEXT_LABEL_MODES).default('prefix'))
+    .option('--text <text>', 'the label text (must name "AI"/"人工智能" and "生成"/"合成"; a corner mark "AI" alone)')
+    .addOption(
+      new Option('--format <format>', 'the text syntax (auto: by file name, then content)')
+        .choices(['auto', ...TEXT_FORMATS])
+        .default('auto'),
+    )
+    .addOption(
+      new Option('--corner <where>', 'corner mark at the start or the end').choices(['start', 'end']).default('start'),
+    )
+    .option('--min-chars <n>', 'middle: the first paragraph boundary after this many characters (default 0)')
+    .option('--jobs <n>', 'files processed at once (default 4)')
+    .option('--json', 'print a JSON report on stdout')
+    .action(async (paths: string[], opts: ExplicitTextOptions) => {
+      setExit(await explicitTextCommand(paths, opts, io));
+    });
 }

@@ -5,6 +5,7 @@ export {
   type AudioLabelPlacement,
   type AudioLabelPosition,
   type AudioLabelResult,
+  checkAudioLabelOptions,
   labelAudioBytes,
   labelAudioFile,
 } from './label-audio.ts';

@@ -68,6 +68,11 @@ interface Plan {
   gapMs: number;
 }
 
+/** Check options before any file is touched: throws `usage` (or `label_invalid`) naming the problem. */
+export function checkAudioLabelOptions(o: AudioLabelOptions): void {
+  plan(o);
+}
+
 function plan(o: AudioLabelOptions): Plan {
   const position = o.position ?? 'before';
   if (!AUDIO_LABEL_POSITIONS.includes(position))
