@@ -5,6 +5,7 @@
 const suites: Record<string, () => Promise<void>> = {
   label: async () => (await import('./label.ts')).run(),
   pdq: async () => (await import('./pdq.ts')).run(),
+  'explicit-text': async () => (await import('./explicit-audio-text.ts')).run(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -105,11 +105,12 @@ export class HtmlPlacer implements Placer {
     this.atEnd = mode === 'suffix' || mode === 'middle' || (mode === 'corner' && corner === 'end');
   }
 
+  private commit(buf: string, n: number, place?: string): Step {
+    this.tail.update(n === buf.length ? buf : buf.slice(0, n));
+    return place === undefined ? { emit: n } : { emit: n, place };
+  }
+
   scan(buf: string, final: boolean): Step {
-    const commit = (n: number, place?: string): Step => {
-      this.tail.update(buf.slice(0, n));
-      return place === undefined ? { emit: n } : { emit: n, place };
-    };
     const { snippet } = this.r;
     for (let i = 0; i < buf.length; i++) {
       const c = buf[i]!;
@@ -117,10 +118,10 @@ export class HtmlPlacer implements Placer {
         case 'data':
           if (c === '<') {
             const d = this.beforeTag(buf, i, final);
-            if (d === 'wait') return commit(i);
-            if (d === 'here') return commit(i, snippet);
+            if (d === 'wait') return this.commit(buf, i);
+            if (d === 'here') return this.commit(buf, i, snippet);
             this.s = 'tagOpen';
-          } else if (this.atStart && c !== BOM && !isSpace(c.charCodeAt(0))) return commit(i, snippet);
+          } else if (this.atStart && c !== BOM && !isSpace(c.charCodeAt(0))) return this.commit(buf, i, snippet);
           break;
         case 'tagOpen':
           if (isLetter(c)) this.startTag(c, false);
@@ -141,7 +142,7 @@ export class HtmlPlacer implements Placer {
           break;
         case 'tagName':
           if (c === '>') {
-            if (this.tagEnd(i)) return commit(i + 1, snippet);
+            if (this.tagEnd(i)) return this.commit(buf, i + 1, snippet);
           } else if (isSpace(c.charCodeAt(0))) this.s = 'attrs';
           else if (c === '/') {
             this.s = 'attrs';
@@ -150,7 +151,7 @@ export class HtmlPlacer implements Placer {
           break;
         case 'attrs':
           if (c === '>') {
-            if (this.tagEnd(i)) return commit(i + 1, snippet);
+            if (this.tagEnd(i)) return this.commit(buf, i + 1, snippet);
           } else if ((c === '"' || c === "'") && this.afterEq) this.s = c === '"' ? 'attrDq' : 'attrSq';
           else if (c === '=') this.afterEq = true;
           else if (c === '/') {
@@ -204,7 +205,7 @@ export class HtmlPlacer implements Placer {
           break;
       }
     }
-    return commit(buf.length);
+    return this.commit(buf, buf.length);
   }
 
   private startTag(c: string, end: boolean): void {

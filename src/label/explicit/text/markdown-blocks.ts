@@ -10,7 +10,7 @@ type Container = { kind: 'quote' } | { kind: 'item'; indent: number };
 type Leaf =
   | { kind: 'none' }
   | { kind: 'paragraph' }
-  | { kind: 'fence'; char: string; length: number }
+  | { kind: 'fence'; char: string; length: number; close: RegExp }
   | { kind: 'indented' }
   /** `end`: the text that ends an HTML block of kinds 1–5, or null for kinds 6–7 (ended by a blank line). */
   | { kind: 'html'; end: string | null };
@@ -175,8 +175,7 @@ export class MarkdownBlocks {
   private continueLeaf(rest: string): LineResult | undefined {
     const leaf = this.leaf;
     if (leaf.kind === 'fence') {
-      const close = new RegExp(`^ {0,3}${leaf.char === '`' ? '`' : '~'}{${leaf.length},}[ \\t]*$`);
-      if (close.test(rest)) this.leaf = NONE;
+      if (leaf.close.test(rest)) this.leaf = NONE;
       return this.result(false);
     }
     if (leaf.kind === 'html') {
@@ -209,7 +208,10 @@ export class MarkdownBlocks {
     }
     const fence = FENCE_OPEN.exec(rest);
     if (fence && !(fence[1]![0] === '`' && fence[2]!.includes('`'))) {
-      this.setLeaf({ kind: 'fence', char: fence[1]![0]!, length: fence[1]!.length });
+      const char = fence[1]![0]!;
+      const length = fence[1]!.length;
+      const close = new RegExp(`^ {0,3}${char === '`' ? '`' : '~'}{${length},}[ \\t]*$`);
+      this.setLeaf({ kind: 'fence', char, length, close });
       return this.result(false);
     }
     if (ATX.test(rest)) {

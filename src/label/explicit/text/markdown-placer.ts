@@ -31,22 +31,28 @@ export class MarkdownPlacer implements Placer {
   /** The current line as far as it was emitted. */
   private line = '';
 
-  constructor(private readonly r: ResolvedTextLabel) {}
+  /** The label as a paragraph of its own. */
+  private readonly paragraph: string;
+
+  constructor(private readonly r: ResolvedTextLabel) {
+    this.paragraph = r.snippet + r.newline + r.newline;
+  }
+
+  private commit(buf: string, n: number, place?: string): Step {
+    this.tail.update(n === buf.length ? buf : buf.slice(0, n));
+    return place === undefined ? { emit: n } : { emit: n, place };
+  }
 
   scan(buf: string, final: boolean): Step {
-    const { mode, corner, snippet, newline: nl, minChars } = this.r;
-    const commit = (n: number, place?: string): Step => {
-      this.tail.update(buf.slice(0, n));
-      return place === undefined ? { emit: n } : { emit: n, place };
-    };
-    const paragraph = snippet + nl + nl;
+    const { mode, corner, snippet, minChars } = this.r;
+    const paragraph = this.paragraph;
     const cornerStart = mode === 'corner' && corner === 'start';
     let i = 0;
     while (i < buf.length) {
       if (this.phase === 'open') {
         if (this.tail.total + i === 0 && buf.startsWith(BOM)) i = 1;
         const fm = frontMatterOpener(buf, i, final);
-        if (fm === 'wait') return commit(i);
+        if (fm === 'wait') return this.commit(buf, i);
         if (fm) {
           this.phase = 'frontmatter';
           this.closer = fm.startsWith('+') ? /^\+\+\+[ \t]*\r?$/ : /^(?:---|\.\.\.)[ \t]*\r?$/;
@@ -54,13 +60,13 @@ export class MarkdownPlacer implements Placer {
           continue;
         }
         this.phase = 'body';
-        if (mode === 'prefix') return commit(i, paragraph);
+        if (mode === 'prefix') return this.commit(buf, i, paragraph);
         continue;
       }
       if (this.phase === 'body' && cornerStart && this.line === '') {
         const d = cornerPosition(buf, i, final);
-        if (d === 'wait') return commit(i);
-        if (d !== 'blank') return commit(d.at, d.ownLine ? paragraph : snippet);
+        if (d === 'wait') return this.commit(buf, i);
+        if (d !== 'blank') return this.commit(buf, d.at, d.ownLine ? paragraph : snippet);
       }
       const j = buf.indexOf('\n', i);
       if (j < 0) {
@@ -74,14 +80,15 @@ export class MarkdownPlacer implements Placer {
       if (this.phase === 'frontmatter') {
         if (this.closer!.test(line)) {
           this.phase = 'body';
-          if (mode === 'prefix') return commit(i, paragraph);
+          if (mode === 'prefix') return this.commit(buf, i, paragraph);
         }
         continue;
       }
       const res = this.blocks.line(line);
-      if (mode === 'middle' && res.endedTopParagraph && this.tail.total + i >= minChars) return commit(i, paragraph);
+      if (mode === 'middle' && res.endedTopParagraph && this.tail.total + i >= minChars)
+        return this.commit(buf, i, paragraph);
     }
-    return commit(i);
+    return this.commit(buf, i);
   }
 
   finish(): string {

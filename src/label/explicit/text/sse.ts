@@ -30,6 +30,9 @@ interface ParsedEvent {
   eol: string;
 }
 
+/** A `content` string or a `finish_reason` string somewhere in the event's JSON. */
+const MAY_MATTER = /"(?:content|finish_reason)"\s*:\s*"/;
+
 const dataOf = (line: string): string | undefined => {
   if (!line.startsWith('data')) return undefined;
   if (line.length === 4) return '';
@@ -40,23 +43,27 @@ const dataOf = (line: string): string | undefined => {
 class ChatStreamLabeller implements SseLabeller {
   private readonly decoder = new TextDecoder();
   private buf = '';
-  /** Scan state of the event being received: where the next line starts, and the lines so far. */
+  /** Scan state of the event being received: where it starts in `buf`, where its next line starts, its lines. */
+  private start = 0;
   private pos = 0;
   private lines: string[] = [];
   private readonly labellers = new Map<number, StreamLabeller>();
   private readonly finished = new Set<number>();
   private template: Chunk | null = null;
+  /** The last chunk's JSON when it was not parsed; parsed only if an extra event is needed. */
+  private templateText: string | null = null;
 
   constructor(private readonly options: StreamLabelOptions) {}
 
   push(chunk: string | Uint8Array): string {
     this.buf += typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
     let out = '';
-    for (;;) {
-      const ev = this.nextEvent();
-      if (!ev) return out;
-      out += this.handle(ev);
-    }
+    for (let ev = this.nextEvent(); ev; ev = this.nextEvent()) out += this.handle(ev);
+    // Drop what was handled, once per chunk rather than once per event.
+    this.buf = this.buf.slice(this.start);
+    this.pos -= this.start;
+    this.start = 0;
+    return out;
   }
 
   end(): string {
@@ -65,8 +72,9 @@ class ChatStreamLabeller implements SseLabeller {
     for (let ev = this.nextEvent(true); ev; ev = this.nextEvent(true)) out += this.handle(ev);
     out += this.flushAll();
     // An unterminated last event is forwarded as it came.
-    out += this.buf;
+    out += this.buf.slice(this.start);
     this.buf = '';
+    this.start = 0;
     this.pos = 0;
     this.lines = [];
     return out;
@@ -89,9 +97,8 @@ class ChatStreamLabeller implements SseLabeller {
         this.lines.push(line);
         continue;
       }
-      const ev = { raw: b.slice(0, this.pos), lines: this.lines, eol };
-      this.buf = b.slice(this.pos);
-      this.pos = 0;
+      const ev = { raw: b.slice(this.start, this.pos), lines: this.lines, eol };
+      this.start = this.pos;
       this.lines = [];
       return ev;
     }
@@ -104,6 +111,11 @@ class ChatStreamLabeller implements SseLabeller {
     if (data.length === 0 || named) return ev.raw;
     const payload = data.join('\n');
     if (payload.trim() === '[DONE]') return this.flushAll() + ev.raw;
+    // Only events with text or a finish reason need parsing; the rest (most tool-call and usage events) pass as is.
+    if (!MAY_MATTER.test(payload)) {
+      if (payload.includes('"choices"')) this.templateText = payload;
+      return ev.raw;
+    }
     let obj: Chunk;
     try {
       obj = JSON.parse(payload) as Chunk;
@@ -134,6 +146,7 @@ class ChatStreamLabeller implements SseLabeller {
       }
     }
     this.template = obj;
+    this.templateText = null;
     if (!changed) return before + ev.raw;
     return before + this.rewrite(ev, obj);
   }
@@ -157,9 +170,22 @@ class ChatStreamLabeller implements SseLabeller {
     let out = '';
     for (const index of this.labellers.keys()) {
       const rest = this.finish(index);
-      if (rest && this.template) out += this.extraEvent(this.template, index, rest, '\n');
+      const like = this.lastChunk();
+      if (rest && like) out += this.extraEvent(like, index, rest, '\n');
     }
     return out;
+  }
+
+  private lastChunk(): Chunk | null {
+    if (this.templateText !== null) {
+      try {
+        this.template = JSON.parse(this.templateText) as Chunk;
+      } catch {
+        // Keep the last chunk that parsed.
+      }
+      this.templateText = null;
+    }
+    return this.template;
   }
 
   /** A content event for `index` carrying `text`, with the id, model and timestamps of `like`. */
