@@ -17,7 +17,7 @@ import {
   measureAudioLabel,
   readLabel,
 } from '../../src/index.ts';
-import { ffprobe } from '../support/media.ts';
+import { ffmpeg, ffprobe, packetHashes } from '../support/media.ts';
 import { bursts, decode, decodeMono, makeAudio, PRODUCER, rmsPerMs, type Source } from './support.ts';
 
 interface Case {
@@ -334,6 +334,42 @@ describe('labelAudioFile: every format', () => {
         assert.ok(Math.abs(f.unitMs - UNIT) <= TIMING_TOLERANCE_MS);
         assert.ok(Math.abs(f.frequencyHz - 1000) < 20);
       }
+    });
+  }
+});
+
+describe('labelAudioFile: cover pictures', () => {
+  for (const ext of ['mp3', 'flac']) {
+    it(`keeps the cover picture of ${ext.toUpperCase()} (as an attached picture, byte for byte)`, async () => {
+      const cover = join(dir, 'cover.png');
+      await ffmpeg(['-f', 'lavfi', '-i', 'color=c=red:s=32x32:d=1', '-frames:v', '1', cover]);
+      const input = join(dir, `cover.${ext}`);
+      await ffmpeg([
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=d=0.5',
+        '-i',
+        cover,
+        '-map',
+        '0:a',
+        '-map',
+        '1:v',
+        '-c:v',
+        'copy',
+        '-disposition:v',
+        'attached_pic',
+        input,
+      ]);
+      const output = join(dir, `cover.labelled.${ext}`);
+      await labelAudioFile(input, output, { label: createLabel({ producer: PRODUCER, produceId: 'cover' }) });
+      const pics = (await ffprobe(output)).streams.filter((s) => s.codec_type === 'video');
+      assert.equal(pics.length, 1);
+      assert.equal(pics[0]!.disposition?.['attached_pic'], 1);
+      const picture = async (p: string) => (await packetHashes(p)).filter((l) => l.startsWith('1,'));
+      const before = await picture(input);
+      assert.equal(before.length, 1, 'one picture packet');
+      assert.deepEqual(await picture(output), before);
     });
   }
 });

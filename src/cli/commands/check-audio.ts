@@ -1,5 +1,5 @@
 /**
- * `hegui check-audio FILES…`: find the rhythm "短长 短短" (GB 45438 §5.4) and report its tones, gaps, place and a
+ * `hegui check-audio FILES…`: find the rhythm "短长 短短" (GB 45438 §5) and report its tones, gaps, place and a
  * verdict. Exit 0 when every file passes.
  */
 import type { Command } from 'commander';
@@ -38,7 +38,7 @@ function describe(file: string, m: AudioLabelMeasurement): string {
 export function registerCheckAudioCommand(program: Command, io: Output, setExit: (code: number) => void): void {
   program
     .command('check-audio')
-    .description('check that audio files carry the rhythm "短长 短短" before or after the content (GB 45438 §5.4)')
+    .description('check that audio files carry the rhythm "短长 短短" before or after the content (GB 45438 §5)')
     .argument('<files...>', 'audio files')
     .option('--threshold <dbfs>', 'envelope level that counts as sound, dBFS (default -40)')
     .option('--json', 'print JSON on stdout')

@@ -1,5 +1,5 @@
 /**
- * `hegui explicit-audio FILES… --producer CODE (--out DIR | --in-place)`: the audio explicit label (GB 45438 §5.4:
+ * `hegui explicit-audio FILES… --producer CODE (--out DIR | --in-place)`: the audio explicit label (GB 45438 §5:
  * the rhythm "短长 短短" and/or a spoken prompt, before or after the content) and the metadata label, in one pass.
  */
 import { randomUUID } from 'node:crypto';

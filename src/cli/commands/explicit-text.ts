@@ -1,5 +1,5 @@
 /**
- * `hegui explicit-text FILES… (--out DIR | --in-place)`: the text explicit label (GB 45438 §5.1) in plain text,
+ * `hegui explicit-text FILES… (--out DIR | --in-place)`: the text explicit label (GB 45438 §5) in plain text,
  * Markdown and HTML files: a prompt at the start, end or middle, or a corner mark.
  */
 import { readFile, stat } from 'node:fs/promises';

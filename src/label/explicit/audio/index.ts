@@ -1,4 +1,4 @@
-/** Explicit labels in audio (GB 45438 §5.4): the rhythm "短长 短短" and/or a spoken prompt, and their measurement. */
+/** Explicit labels in audio (GB 45438 §5): the rhythm "短长 短短" and/or a spoken prompt, and their measurement. */
 export {
   AUDIO_LABEL_POSITIONS,
   type AudioLabelOptions,

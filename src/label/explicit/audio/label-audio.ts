@@ -21,7 +21,7 @@ export type AudioLabelPosition = 'before' | 'after' | 'both';
 export const AUDIO_LABEL_POSITIONS: readonly AudioLabelPosition[] = ['before', 'after', 'both'];
 
 export interface AudioLabelOptions {
-  /** GB 45438 §5.4: before the content (default), after it, or both; never mixed over it. */
+  /** GB 45438 §5: before the content (default), after it, or both; never mixed over it. */
   position?: AudioLabelPosition;
   /** The rhythm "短长 短短" (default on), with its timing and level. */
   rhythm?: boolean | RhythmOptions;
@@ -131,7 +131,7 @@ const tempBeside = (target: string): string =>
   join(dirname(target), `.${basename(target)}.hegui-${randomBytes(6).toString('hex')}.tmp`);
 
 /**
- * Add the audio explicit label (GB 45438 §5.4; Provisions Art. 17) to `input`, writing `output` (which may be the
+ * Add the audio explicit label (GB 45438 §5; Provisions Art. 17) to `input`, writing `output` (which may be the
  * input itself) in the input's format, then the metadata label when `options.label` is given. The output appears
  * atomically and only when everything succeeded; the input is never modified unless it is the output.
  */

@@ -5,7 +5,7 @@ import { RHYTHM_PATTERN, RHYTHM_TONES, RHYTHM_UNITS } from './rhythm.ts';
 import { runFfmpeg } from './tool.ts';
 
 /**
- * Finds the rhythm "短长 短短" (GB 45438 §5.4) in an audio file the way a listener would: decode to mono, take the
+ * Finds the rhythm "短长 短短" (GB 45438 §5) in an audio file the way a listener would: decode to mono, take the
  * loudness envelope (RMS, 5 ms windows), cut it into tones at a threshold, and look for four tones short–long–short–
  * short with Morse proportions, at the start or the end of the sound. Durations are measured between the points
  * where a tone is at half its level (−6 dB), so a 120 ms tone with 5 ms fades measures about 115 ms.

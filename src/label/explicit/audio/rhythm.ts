@@ -1,7 +1,7 @@
 import { HeguiError } from '../../../errors.ts';
 
 /**
- * GB 45438 §5.4: the audio label may be the rhythm "短长 短短", Morse code for "AI" (`·−  ··`). The standard fixes
+ * GB 45438 §5: the audio label may be the rhythm "短长 短短", Morse code for "AI" (`·−  ··`). The standard fixes
  * no durations or pitch (?): Hegui uses the Morse proportions (ITU-R M.1677-1: dot 1 unit, dash 3 units, gap inside
  * a letter 1 unit, between letters 3 units) with a default unit of 120 ms at 1 kHz, all configurable.
  */

@@ -1,4 +1,4 @@
-/** Explicit labels in text (GB 45438 §5.1): whole texts, token streams, chat-completion event streams. */
+/** Explicit labels in text (GB 45438 §5): whole texts, token streams, chat-completion event streams. */
 export { labelChatCompletion } from './chat.ts';
 export { detectTextFormat, formatFromName } from './detect.ts';
 export {

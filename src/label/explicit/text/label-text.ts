@@ -39,7 +39,7 @@ export function hasTextLabel(text: string, r: ResolvedTextLabel): boolean {
   return text.split('\n').some((line) => line.trim() === r.snippet);
 }
 
-/** The explicit label in a whole text (GB 45438 §5.1), with the format used and whether anything changed. */
+/** The explicit label in a whole text (GB 45438 §5), with the format used and whether anything changed. */
 export function labelTextWithResult(text: string, options: LabelTextOptions = {}): LabelTextResult {
   const format = !options.format || options.format === 'auto' ? detectTextFormat(text) : options.format;
   const newline = !options.newline || options.newline === 'auto' ? newlineOf(text) : options.newline;
@@ -53,7 +53,7 @@ export function labelTextWithResult(text: string, options: LabelTextOptions = {}
   return { text: out, format, changed: out !== text };
 }
 
-/** The text with its explicit label: a prompt at the start, end or middle, or a corner mark (GB 45438 §5.1). */
+/** The text with its explicit label: a prompt at the start, end or middle, or a corner mark (GB 45438 §5). */
 export function labelText(text: string, options: LabelTextOptions = {}): string {
   return labelTextWithResult(text, options).text;
 }

@@ -89,7 +89,7 @@ function listItem(s: string, inParagraph: boolean): { indent: number; rest: stri
   if (!m) return undefined;
   const rest = s.slice(m[0].length);
   const empty = isBlank(rest);
-  // §5.2: a list item interrupts a paragraph only when it is not empty and, if ordered, starts at 1.
+  // CommonMark §5.2: a list item interrupts a paragraph only when it is not empty and, if ordered, starts at 1.
   if (inParagraph && (empty || (m[3] !== undefined && Number(m[3]) !== 1))) return undefined;
   const marker = m[1]!.length + m[2]!.length;
   const spaces = indentOf(m[4]!).cols;
@@ -137,7 +137,7 @@ export class MarkdownBlocks {
       const handled = this.continueLeaf(rest);
       if (handled) return handled;
     } else if (matched < this.containers.length) {
-      // §5.1: a paragraph continues lazily through a line that starts no other block.
+      // CommonMark §5.1: a paragraph continues lazily through a line that starts no other block.
       if (this.leaf.kind === 'paragraph' && !isBlank(rest) && !interruptsParagraph(rest)) return this.result(false);
       this.containers.length = matched;
       if (this.leafDepth > matched) this.leaf = NONE;

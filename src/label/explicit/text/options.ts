@@ -2,7 +2,7 @@ import { HeguiError } from '../../../errors.ts';
 import { checkTextLabel } from './rule.ts';
 
 /**
- * GB 45438 §5.1: a text prompt at the start, the end or a suitable middle position of the text, or a corner mark.
+ * GB 45438 §5: a text prompt at the start, the end or a suitable middle position of the text, or a corner mark.
  * `corner` is a short mark that takes no paragraph of its own (the only form that may be "AI" alone).
  */
 export type TextLabelMode = 'prefix' | 'suffix' | 'middle' | 'corner';

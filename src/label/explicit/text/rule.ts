@@ -2,7 +2,7 @@ import { HeguiError } from '../../../errors.ts';
 
 /**
  * The GB 45438 §5 rule for a configured label text, as far as text content needs it: a label names the AI element
- * ("人工智能" or "AI") and the generation element ("生成" and/or "合成"); the corner mark on text (§5.1) may be the
+ * ("人工智能" or "AI") and the generation element ("生成" and/or "合成"); the corner mark on text may be the
  * AI element alone. Deliberately minimal: one line, no control characters, bounded length, so that inserting it can
  * never change the structure of the document around it.
  */
