@@ -15,6 +15,7 @@ import {
   isHeguiError,
   labelAudioBytes,
   labelAudioFile,
+  measureAudioLabel,
   readLabel,
 } from '../../src/index.ts';
 import { ffmpeg } from '../support/media.ts';
@@ -152,6 +153,19 @@ describe('in place and in memory', () => {
     assert.equal(r.path, p);
     assert.deepEqual((await readLabel(p)).label, label);
     assert.deepEqual(await readdir(sub), ['song.flac']);
+  });
+
+  it('in place without a metadata label: the re-encoded file replaces the original', async () => {
+    const sub = join(dir, 'inplace-mp3');
+    await mkdir(sub);
+    const p = join(sub, 'song.mp3');
+    await makeAudio(p, { source: 'speech', rate: 44100, channels: 1, seconds: 0.5, codec: ['-c:a', 'libmp3lame'] });
+    const size = (await readFile(p)).length;
+    const r = await labelAudioFile(p, p, { position: 'after' });
+    assert.equal(r.metadataLabel, false);
+    assert.ok((await readFile(p)).length > size * 2, 'the label adds 1.62 s');
+    assert.equal((await measureAudioLabel(p)).position, 'after');
+    assert.deepEqual(await readdir(sub), ['song.mp3']);
   });
 
   it('labelAudioBytes returns the labelled bytes and leaves no temporary files', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HeguiError } from '../../../errors.ts';
@@ -127,6 +127,17 @@ async function assertLabelWritable(input: string): Promise<void> {
   }
 }
 
+async function syncFile(path: string): Promise<void> {
+  const fh = await open(path, 'r+').catch((e: unknown) => {
+    throw ioError(e, 'open the output file');
+  });
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
 const tempBeside = (target: string): string =>
   join(dirname(target), `.${basename(target)}.hegui-${randomBytes(6).toString('hex')}.tmp`);
 
@@ -161,7 +172,8 @@ export async function labelAudioFile(
         await sink.abort();
         throw e;
       }
-      const codec = `pcm_${wav.format.layout.kind === 'float' ? 'f' : 's'}${wav.format.layout.containerBits}le`;
+      const { kind, containerBits } = wav.format.layout;
+      const codec = containerBits === 8 ? 'pcm_u8' : `pcm_${kind === 'float' ? 'f' : 's'}${containerBits}le`;
       const format = { container: 'wav', codec, rate, channels, lossless: true } as const;
       result = describe(format, blocks, ms(wav.frames, rate));
     } else {
@@ -189,6 +201,8 @@ export async function labelAudioFile(
       await writeLabel(temp, options.label, { out: output });
       await unlink(temp).catch(() => {});
     } else {
+      // Before a rename replaces the original, the new bytes must be on disk (else a crash could leave neither).
+      if (resolve(output) === resolve(input)) await syncFile(temp);
       await rename(temp, output).catch((e: unknown) => {
         throw ioError(e, 'replace the output file');
       });
