@@ -7,6 +7,7 @@ const suites: Record<string, () => Promise<void>> = {
   pdq: async () => (await import('./pdq.ts')).run(),
   review: async () => (await import('./review.ts')).run(),
   verify: async () => (await import('./verify.ts')).run(),
+  'explicit-text': async () => (await import('./explicit-audio-text.ts')).run(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -45,6 +45,8 @@ export {
 } from './label/aigc/record.ts';
 export type { Codec, CodecWarning, LabelSite, MediaKind } from './label/codecs/codec.ts';
 export { allCodecs, codecById } from './label/codecs/index.ts';
+export * from './label/explicit/audio/index.ts';
+export * from './label/explicit/text/index.ts';
 export {
   detectFormat,
   type FileFinding,

@@ -3,6 +3,9 @@ import { isHeguiError } from '../errors.ts';
 import '../label/codecs/index.ts';
 import { VERSION } from '../version.ts';
 import { registerAuditCommand } from './commands/audit.ts';
+import { registerCheckAudioCommand } from './commands/check-audio.ts';
+import { registerExplicitAudioCommand } from './commands/explicit-audio.ts';
+import { registerExplicitTextCommand } from './commands/explicit-text.ts';
 import { registerHashCommand } from './commands/hash.ts';
 import { registerIdCommand } from './commands/id.ts';
 import { inspectCommand } from './commands/inspect.ts';
@@ -67,6 +70,9 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
   registerLibraryCommands(program, io, (c) => (code = c));
   registerReviewCommand(program, io, (c) => (code = c));
   registerServeCommand(program, (c) => (code = c));
+  registerExplicitAudioCommand(program, io, (c) => (code = c));
+  registerExplicitTextCommand(program, io, (c) => (code = c));
+  registerCheckAudioCommand(program, io, (c) => (code = c));
 
   try {
     await program.parseAsync(argv);

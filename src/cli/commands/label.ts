@@ -38,7 +38,7 @@ export interface LabelFileResult {
   reason?: string;
 }
 
-function checkOptions(
+export function checkOptions(
   o: LabelOptions,
   fileCount: number,
 ): { producer: string; label: LabelValue; jobs: number; warnings: string[] } {

@@ -1,0 +1,25 @@
+/** Explicit labels in text (GB 45438 §5): whole texts, token streams, chat-completion event streams. */
+export { labelChatCompletion } from './chat.ts';
+export { detectTextFormat, formatFromName } from './detect.ts';
+export {
+  hasTextLabel,
+  type LabelTextOptions,
+  type LabelTextResult,
+  labelText,
+  labelTextWithResult,
+} from './label-text.ts';
+export {
+  type CornerPosition,
+  defaultLabelText,
+  HTML_LABEL_CLASS,
+  type Newline,
+  resolveTextLabel,
+  TEXT_FORMATS,
+  TEXT_LABEL_MODES,
+  type TextFormat,
+  type TextLabelMode,
+  type TextLabelOptions,
+} from './options.ts';
+export { checkTextLabel, MAX_TEXT_LABEL_CHARS, type TextLabelKind } from './rule.ts';
+export { createSseLabeller, type SseLabeller } from './sse.ts';
+export { createStreamLabeller, MAX_HOLD, type StreamLabeller, type StreamLabelOptions } from './stream.ts';
