@@ -196,13 +196,16 @@ describe('hegui audit', () => {
     await mkdir(at('outputs'));
     for (const f of ['img0.png', 'img1.png']) await writeFile(at('outputs', f), await readFile(at('signed', f)));
     await writeFile(at('outputs', 'edited.png'), await readFile(at('edited.png')));
-    await writeFile(at('outputs', 'readme.txt'), 'skipped');
+    // Plain text has no metadata container: it is verified by its explicit label, and this one has none.
+    await writeFile(at('outputs', 'readme.txt'), 'no label here');
+    await writeFile(at('outputs', 'answer.txt'), '本内容由人工智能生成。\n今天天气很好。');
     const html = at('audit.html');
     const r = await hegui(['audit', at('outputs'), '--trust', at('trust.json'), '--html', html, '--json']);
     assert.equal(r.code, 1);
     const report = JSON.parse(r.stdout);
-    assert.equal(report.summary.files, 3);
-    assert.equal(report.summary.passed, 2);
+    assert.equal(report.summary.files, 5);
+    assert.equal(report.summary.passed, 3);
+    assert.equal(report.summary.byFormat['Plain text'].files, 2);
     assert.equal(report.summary.byFinding.signature_invalid.files, 1);
     assert.equal(report.summary.byFormat.PNG.files, 3);
     const page = await readFile(html, 'utf8');

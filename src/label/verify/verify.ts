@@ -3,6 +3,7 @@ import type { LabelFinding } from '../aigc/findings.ts';
 import type { LabelForm } from '../aigc/parse.ts';
 import { type AigcRecord, LABEL_MEANING, LABEL_VALUES, type LabelValue } from '../aigc/record.ts';
 import { sniffCodec } from '../codecs/registry.ts';
+import { type FoundTextLabel, findTextLabels } from '../explicit/text/find.ts';
 import type { ByteSource } from '../io/source.ts';
 import { type FormatInfo, type LabelReading, readSource, withSource } from '../label-file.ts';
 import { type CheckContext, checkSignature, type SignatureReport } from '../security/check.ts';
@@ -41,6 +42,11 @@ export interface VerifyResult {
   sites: VerifiedSite[];
   signatures: SignatureReport[];
   findings: VerifyFinding[];
+  /**
+   * Explicit labels found in plain text, which has no metadata container (GB 45438 §5): a prompt or corner mark
+   * counts as the file's label.
+   */
+  explicit: FoundTextLabel[];
 }
 
 export interface VerifyOptions {
@@ -83,6 +89,7 @@ function result(
   reading: LabelReading | null,
   findings: VerifyFinding[],
   signatures: SignatureReport[],
+  explicit: FoundTextLabel[] = [],
 ): VerifyResult {
   const sites: VerifiedSite[] = (reading?.sites ?? []).map((s) => ({
     placement: s.placement,
@@ -96,7 +103,7 @@ function result(
   // The Label of the chosen record; else of the first site that has one (a label missing other fields still says 1).
   const said = label?.Label ?? sites.find((s) => s.fields['Label'] !== undefined)?.fields['Label'] ?? '';
   const value = (LABEL_VALUES as readonly string[]).includes(said) ? (said as LabelValue) : null;
-  const outcome = outcomeOf(findings, sites.length);
+  const outcome = outcomeOf(findings, sites.length + explicit.length);
   return {
     ...base,
     outcome,
@@ -106,7 +113,22 @@ function result(
     sites,
     signatures,
     findings,
+    explicit,
   };
+}
+
+/** Text up to this size is searched whole; a longer text near its start and its end. */
+const TEXT_WHOLE = 4 * 1024 * 1024;
+const TEXT_TAIL = 4096;
+
+async function explicitTextLabels(src: ByteSource): Promise<FoundTextLabel[]> {
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  if (src.size <= TEXT_WHOLE) return findTextLabels(decode(await src.read(0, src.size)));
+  const head = findTextLabels(decode(await src.read(0, TEXT_WHOLE))).filter((l) => l.position === 'prefix');
+  const tailText = decode(await src.read(src.size - TEXT_TAIL, TEXT_TAIL));
+  // Offsets in the tail are relative to it; the position is what counts for a suffix.
+  const tail = findTextLabels(tailText).filter((l) => l.position === 'suffix' && l.start > 0);
+  return [...head, ...tail];
 }
 
 /** Verify an open source: the label, its placement, its values, its signatures and its content binding. */
@@ -155,7 +177,16 @@ export async function verifySource(src: ByteSource, options: VerifyOptions = {})
       ...(w.offset === undefined ? {} : { offset: w.offset }),
     });
   }
-  for (const f of reading.findings) findings.push({ code: f.code, severity: f.severity, message: f.message });
+  // Plain text carries no metadata label; its label is the explicit prompt or corner mark in the text itself.
+  const explicit = codec.id === 'text' ? await explicitTextLabels(src) : [];
+  for (const f of reading.findings) {
+    if (f.code === 'no_label' && codec.id === 'text') {
+      if (explicit.length === 0)
+        findings.push({ ...f, message: 'the text carries no explicit AI label (GB 45438 §5)' });
+      continue;
+    }
+    findings.push({ code: f.code, severity: f.severity, message: f.message });
+  }
   reading.sites.forEach((s, site) => {
     for (const f of s.parsed.findings) {
       const shell = f.code === 'empty';
@@ -196,7 +227,7 @@ export async function verifySource(src: ByteSource, options: VerifyOptions = {})
       findings.push(...checked.findings);
     }
   }
-  return result({ format, size: src.size }, reading, dedupe(findings), signatures);
+  return result({ format, size: src.size }, reading, dedupe(findings), signatures, explicit);
 }
 
 /** Both signatures can meet the same damage: report it once. */
