@@ -11,6 +11,9 @@ export type HeguiErrorCode =
   | 'label_invalid' // the label to write does not pass validation
   | 'label_duplicate' // the input already carries more than one label where one was expected
   | 'readback_failed' // the written output did not read back with exactly the label written
+  | 'label_text_invalid' // an explicit label text lacks the AI or generation element (GB 45438 §5), or cannot be drawn
+  | 'label_unfit' // the medium is too small to hold a legible explicit label
+  | 'tool_failed' // an external tool (ffmpeg, ffprobe) failed; the message summarises its last error lines
   | 'io' // the file system refused
   | 'usage'; // a caller passed arguments that cannot work
 
