@@ -1,0 +1,194 @@
+import { resolve } from 'node:path';
+import type { Metadata } from 'sharp';
+import { HeguiError } from '../../errors.ts';
+import type { AigcRecord } from '../aigc/record.ts';
+import { AtomicFileSink } from '../io/sink.ts';
+import { labelBytes } from '../label-file.ts';
+import { choosePlate, type Polarity } from './contrast.ts';
+import { decodeError, guard, MAX_PIXELS, openImage, readImageBytes } from './decode.ts';
+import { fitText } from './glyphs.ts';
+import { planEncode } from './image-encode.ts';
+import { type Box, type LabelPosition, placePlate, targetInkHeight } from './layout.ts';
+import { type ExplicitOptions, resolveExplicit } from './options.ts';
+import { backgroundColours, compositedContrast } from './sample.ts';
+import { composeTile, plateSize } from './tile.ts';
+
+export interface ImageLabelOptions extends ExplicitOptions {
+  /** Refuse larger pictures (default 100 megapixels). */
+  limitInputPixels?: number;
+}
+
+/** What was drawn, in the coordinates of the picture as displayed (and as written: orientation 1). */
+export interface ImageLabelReport {
+  format: string;
+  width: number;
+  height: number;
+  text: string;
+  position: LabelPosition;
+  plate: Box;
+  ink: Box;
+  /** Measured ink height of the rendered text, and its share of the shortest side (GB 45438 §5.2: ≥ 0.05). */
+  inkHeightPx: number;
+  inkHeightRatio: number;
+  /** The height the size rule asked for: 5% of the shortest side, or the legibility floor if that is larger. */
+  targetInkPx: number;
+  fontPx: number;
+  polarity: Polarity;
+  plateAlpha: number;
+  /** Worst contrast between the text colour and the composited plate pixels under it (≥ 4.5 required). */
+  contrast: number;
+  /** The EXIF orientation that was applied to the pixels (1 = none). */
+  orientation: number;
+  quality?: { value: number; source: 'estimated' | 'default' };
+  warnings: string[];
+}
+
+export interface RenderedImage {
+  data: Buffer;
+  report: ImageLabelReport;
+}
+
+/** `tiff:Orientation` in XMP would turn the already upright picture again in viewers that read it. */
+function uprightXmp(xmp: Buffer | undefined): string | null {
+  if (!xmp) return null;
+  const text = xmp.toString('utf8');
+  if (!/tiff:Orientation/.test(text)) return null;
+  return text
+    .replace(/tiff:Orientation="\d+"/g, 'tiff:Orientation="1"')
+    .replace(/<tiff:Orientation>\s*\d+\s*<\/tiff:Orientation>/g, '<tiff:Orientation>1</tiff:Orientation>');
+}
+
+function checkStill(meta: Metadata): void {
+  if ((meta.pages ?? 1) > 1) {
+    throw new HeguiError(
+      'format_unsupported',
+      `the image has ${meta.pages} frames or pages; explicit labels are drawn on still, single-page images`,
+    );
+  }
+}
+
+/**
+ * Draw the explicit label (GB 45438 §5.2) on an image and return the re-encoded bytes in the input's format, with
+ * a report of what was drawn. The picture is first turned upright by its EXIF orientation so the label sits in the
+ * corner a viewer sees; ICC profile, EXIF and XMP are kept. No metadata label is written: see {@link labelImageFile}.
+ */
+export async function renderImageLabel(
+  input: string | Uint8Array,
+  options: ImageLabelOptions = {},
+): Promise<RenderedImage> {
+  const o = resolveExplicit(options);
+  const limit = options.limitInputPixels ?? MAX_PIXELS;
+  const bytes = typeof input === 'string' ? await readImageBytes(input) : input;
+  const open = () => openImage(bytes, limit);
+  const meta = await guard(open().metadata(), limit);
+  checkStill(meta);
+  const plan = planEncode(bytes, meta);
+  const warnings = [...plan.warnings];
+  const W = meta.autoOrient?.width ?? meta.width;
+  const H = meta.autoOrient?.height ?? meta.height;
+  if (!W || !H) throw new HeguiError('malformed', 'the image has no dimensions');
+
+  const targetInkPx = targetInkHeight(W, H, o.heightRatio, o.minInkPx);
+  const text = await fitText(o.text, targetInkPx);
+  const size = plateSize(text);
+  const plate = placePlate(o.position, W, H, size.width, size.height);
+
+  const cmyk = meta.space === 'cmyk';
+  if (cmyk) warnings.push('a CMYK image is written as sRGB');
+  const upright = () => {
+    const img = open().autoOrient();
+    return cmyk ? img.toColourspace('srgb') : img.keepIccProfile();
+  };
+  // The background under the plate, as 8-bit values in the picture's own colour space (what the plate is blended with).
+  const bg = await guard(
+    upright()
+      .extract({ left: plate.x, top: plate.y, width: plate.width, height: plate.height })
+      .raw()
+      .toBuffer({ resolveWithObject: true }),
+    limit,
+  );
+  const choice = choosePlate(backgroundColours(bg.data, bg.info.channels));
+  const tile = composeTile(text, choice.polarity, choice.alpha);
+  const contrast = await compositedContrast(bg.data, bg.info, tile);
+
+  let img = upright().composite([
+    { input: tile.rgba, raw: { width: tile.width, height: tile.height, channels: 4 }, left: plate.x, top: plate.y },
+  ]);
+  if (meta.depth === 'ushort') {
+    // Composite at 16 bits per sample so the rest of the picture keeps its precision.
+    const space = (meta.channels ?? 3) <= 2 ? 'grey16' : 'rgb16';
+    img = img.pipelineColourspace(space).toColourspace(space);
+  } else if ((meta.channels ?? 3) <= 2) {
+    // The label is drawn in greys, so a greyscale picture stays greyscale.
+    img = img.toColourspace('b-w');
+  }
+  img = cmyk ? img.keepExif().keepXmp() : img.keepMetadata();
+  const xmp = (meta.orientation ?? 1) > 1 ? uprightXmp(meta.xmp) : null;
+  if (xmp) img = img.withXmp(xmp);
+  let data: Buffer;
+  try {
+    data = await plan.apply(img).toBuffer();
+  } catch (e) {
+    throw decodeError(e, limit);
+  }
+  const ink = { x: plate.x + tile.ink.x, y: plate.y + tile.ink.y, width: tile.ink.width, height: tile.ink.height };
+  return {
+    data,
+    report: {
+      format: plan.format,
+      width: W,
+      height: H,
+      text: o.text,
+      position: o.position,
+      plate,
+      ink,
+      inkHeightPx: ink.height,
+      inkHeightRatio: ink.height / Math.min(W, H),
+      targetInkPx,
+      fontPx: tile.fontPx,
+      polarity: tile.polarity,
+      plateAlpha: tile.alpha,
+      contrast,
+      orientation: meta.orientation ?? 1,
+      ...(plan.quality ? { quality: plan.quality } : {}),
+      warnings,
+    },
+  };
+}
+
+export interface LabelImageFileOptions extends ImageLabelOptions {
+  /** The metadata label (GB 45438 App. E) written after the explicit one. */
+  label: AigcRecord;
+}
+
+export interface LabelImageFileResult {
+  path: string;
+  bytesIn: number;
+  bytesOut: number;
+  report: ImageLabelReport;
+}
+
+/**
+ * Explicit label, then metadata label, then an atomic write: the output carries both labels (GB 45438 §5 and
+ * App. E), the metadata label read back before the file is committed. On failure nothing is written and the input
+ * is untouched (`output` may equal `input` to replace it).
+ */
+export async function labelImageFile(
+  input: string,
+  output: string,
+  options: LabelImageFileOptions,
+): Promise<LabelImageFileResult> {
+  const bytes = await readImageBytes(input);
+  const rendered = await renderImageLabel(bytes, options);
+  const labelled = await labelBytes(rendered.data, options.label);
+  const sink = await AtomicFileSink.create(output);
+  try {
+    await sink.write(labelled);
+    await sink.finish(resolve(output) === resolve(input));
+    await sink.commit();
+  } catch (e) {
+    await sink.abort();
+    throw e;
+  }
+  return { path: output, bytesIn: bytes.length, bytesOut: labelled.length, report: rendered.report };
+}
