@@ -32,7 +32,8 @@ export interface LabelFileResult {
   error?: { code: string; message: string };
 }
 
-function checkOptions(
+/** Shared by every command that writes a metadata label (`label`, `explicit`). */
+export function checkOptions(
   o: LabelOptions,
   fileCount: number,
 ): { producer: string; label: LabelValue; jobs: number; warnings: string[] } {

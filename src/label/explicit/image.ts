@@ -114,6 +114,8 @@ export async function renderImageLabel(
   let img = upright().composite([
     { input: tile.rgba, raw: { width: tile.width, height: tile.height, channels: 4 }, left: plate.x, top: plate.y },
   ]);
+  // Compositing adds an alpha channel; a picture without one keeps having none.
+  if (!meta.hasAlpha) img = img.removeAlpha();
   if (meta.depth === 'ushort') {
     // Composite at 16 bits per sample so the rest of the picture keeps its precision.
     const space = (meta.channels ?? 3) <= 2 ? 'grey16' : 'rgb16';
@@ -180,7 +182,15 @@ export async function labelImageFile(
 ): Promise<LabelImageFileResult> {
   const bytes = await readImageBytes(input);
   const rendered = await renderImageLabel(bytes, options);
-  const labelled = await labelBytes(rendered.data, options.label);
+  const labelled = await labelBytes(rendered.data, options.label).catch((e: unknown) => {
+    if (e instanceof HeguiError && e.code === 'format_unknown') {
+      throw new HeguiError(
+        'format_unsupported',
+        `the metadata label cannot be written into ${rendered.report.format} files: no codec for it is registered`,
+      );
+    }
+    throw e;
+  });
   const sink = await AtomicFileSink.create(output);
   try {
     await sink.write(labelled);

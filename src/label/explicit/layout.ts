@@ -50,9 +50,15 @@ export const padX = (h: number): number => Math.max(3, Math.round(0.6 * h));
 export const cornerRadius = (h: number): number => Math.min(padY(h), Math.max(1, Math.round(0.25 * h)));
 export const edgeMargin = (shortSide: number): number => Math.max(2, Math.round(0.02 * shortSide));
 
+/**
+ * One pixel above the 5% bar: JPEG, WebP or video coding moves a glyph's anti-aliased edge by up to a pixel, and a
+ * label measured back from the coded file must still clear the bar.
+ */
+export const CODING_MARGIN_PX = 1;
+
 /** The ink height a picture of this size needs (GB 45438 §5: ≥ 5% of the shortest side, and legible). */
 export function targetInkHeight(width: number, height: number, ratio = MIN_HEIGHT_RATIO, minPx = MIN_INK_PX): number {
-  return Math.max(minPx, Math.ceil(ratio * Math.min(width, height) - 1e-9));
+  return Math.max(minPx, Math.ceil(ratio * Math.min(width, height) - 1e-9) + CODING_MARGIN_PX);
 }
 
 /** Top-left corner of a plate of `w`×`h` at `position` in a `W`×`H` picture, or a `label_unfit` error. */

@@ -268,7 +268,15 @@ export async function labelVideoFile(
   const temp = tempBeside(resolve(output), 'explicit');
   try {
     const report = await renderVideoLabel(input, temp, options);
-    await writeLabel(temp, options.label, { out: output });
+    await writeLabel(temp, options.label, { out: output }).catch((e: unknown) => {
+      if (e instanceof HeguiError && e.code === 'format_unknown') {
+        throw new HeguiError(
+          'format_unsupported',
+          `the metadata label cannot be written into ${report.container} files: no codec for it is registered`,
+        );
+      }
+      throw e;
+    });
     return { path: output, report };
   } finally {
     await unlink(temp).catch(() => {});
