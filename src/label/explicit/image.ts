@@ -4,14 +4,14 @@ import { HeguiError } from '../../errors.ts';
 import type { AigcRecord } from '../aigc/record.ts';
 import { AtomicFileSink } from '../io/sink.ts';
 import { labelBytes } from '../label-file.ts';
-import { choosePlate, type Polarity } from './contrast.ts';
-import { decodeError, guard, MAX_PIXELS, openImage, readImageBytes } from './decode.ts';
+import type { Polarity } from './contrast.ts';
+import { guard, MAX_PIXELS, openImage, readImageBytes } from './decode.ts';
 import { fitText } from './glyphs.ts';
+import { type DrawJob, drawInPipeline, drawOnRawJpeg, isPlainJpeg } from './image-draw.ts';
 import { planEncode } from './image-encode.ts';
 import { type Box, type LabelPosition, placePlate, targetInkHeight } from './layout.ts';
 import { type ExplicitOptions, resolveExplicit } from './options.ts';
-import { backgroundColours, compositedContrast } from './sample.ts';
-import { composeTile, plateSize } from './tile.ts';
+import { plateSize } from './tile.ts';
 
 export interface ImageLabelOptions extends ExplicitOptions {
   /** Refuse larger pictures (default 100 megapixels). */
@@ -46,16 +46,6 @@ export interface ImageLabelReport {
 export interface RenderedImage {
   data: Buffer;
   report: ImageLabelReport;
-}
-
-/** `tiff:Orientation` in XMP would turn the already upright picture again in viewers that read it. */
-function uprightXmp(xmp: Buffer | undefined): string | null {
-  if (!xmp) return null;
-  const text = xmp.toString('utf8');
-  if (!/tiff:Orientation/.test(text)) return null;
-  return text
-    .replace(/tiff:Orientation="\d+"/g, 'tiff:Orientation="1"')
-    .replace(/<tiff:Orientation>\s*\d+\s*<\/tiff:Orientation>/g, '<tiff:Orientation>1</tiff:Orientation>');
 }
 
 function checkStill(meta: Metadata): void {
@@ -95,44 +85,8 @@ export async function renderImageLabel(
 
   const cmyk = meta.space === 'cmyk';
   if (cmyk) warnings.push('a CMYK image is written as sRGB');
-  const upright = () => {
-    const img = open().autoOrient();
-    return cmyk ? img.toColourspace('srgb') : img.keepIccProfile();
-  };
-  // The background under the plate, as 8-bit values in the picture's own colour space (what the plate is blended with).
-  const bg = await guard(
-    upright()
-      .extract({ left: plate.x, top: plate.y, width: plate.width, height: plate.height })
-      .raw()
-      .toBuffer({ resolveWithObject: true }),
-    limit,
-  );
-  const choice = choosePlate(backgroundColours(bg.data, bg.info.channels));
-  const tile = composeTile(text, choice.polarity, choice.alpha);
-  const contrast = await compositedContrast(bg.data, bg.info, tile);
-
-  let img = upright().composite([
-    { input: tile.rgba, raw: { width: tile.width, height: tile.height, channels: 4 }, left: plate.x, top: plate.y },
-  ]);
-  // Compositing adds an alpha channel; a picture without one keeps having none.
-  if (!meta.hasAlpha) img = img.removeAlpha();
-  if (meta.depth === 'ushort') {
-    // Composite at 16 bits per sample so the rest of the picture keeps its precision.
-    const space = (meta.channels ?? 3) <= 2 ? 'grey16' : 'rgb16';
-    img = img.pipelineColourspace(space).toColourspace(space);
-  } else if ((meta.channels ?? 3) <= 2) {
-    // The label is drawn in greys, so a greyscale picture stays greyscale.
-    img = img.toColourspace('b-w');
-  }
-  img = cmyk ? img.keepExif().keepXmp() : img.keepMetadata();
-  const xmp = (meta.orientation ?? 1) > 1 ? uprightXmp(meta.xmp) : null;
-  if (xmp) img = img.withXmp(xmp);
-  let data: Buffer;
-  try {
-    data = await plan.apply(img).toBuffer();
-  } catch (e) {
-    throw decodeError(e, limit);
-  }
+  const job: DrawJob = { bytes, open, meta, plan, text, plate, limit };
+  const { data, tile, contrast } = isPlainJpeg(meta) ? await drawOnRawJpeg(job) : await drawInPipeline(job);
   const ink = { x: plate.x + tile.ink.x, y: plate.y + tile.ink.y, width: tile.ink.width, height: tile.ink.height };
   return {
     data,

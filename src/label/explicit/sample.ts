@@ -42,12 +42,20 @@ export function backgroundColours(data: Uint8Array, channels: number): Set<numbe
   return set;
 }
 
+export interface CompositedSample {
+  /** The sample with the tile composited over it (raw, `channels` per pixel). */
+  pixels: Buffer;
+  channels: number;
+  /** Worst text/plate contrast over the composited plate pixels that no glyph touches. */
+  contrast: number;
+}
+
 /**
  * The achieved contrast: the tile is composited over the sampled background with the same libvips operation the
  * picture gets, and the text level is compared with every resulting plate pixel that no glyph touches. The worst
  * (lowest) ratio is returned, so the figure is a floor, not an average.
  */
-export async function compositedContrast(bg: Uint8Array, info: RawInfo, tile: LabelTile): Promise<number> {
+export async function compositeSample(bg: Uint8Array, info: RawInfo, tile: LabelTile): Promise<CompositedSample> {
   const out = await sharp(bg, {
     raw: { width: info.width, height: info.height, channels: info.channels as 1 | 2 | 3 | 4 },
   })
@@ -69,5 +77,5 @@ export async function compositedContrast(bg: Uint8Array, info: RawInfo, tile: La
       if (r < worst) worst = r;
     });
   }
-  return worst;
+  return { pixels: out.data, channels, contrast: worst };
 }
