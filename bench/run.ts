@@ -4,6 +4,7 @@
  */
 const suites: Record<string, () => Promise<void>> = {
   label: async () => (await import('./label.ts')).run(),
+  explicit: async () => (await import('./explicit.ts')).run(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
