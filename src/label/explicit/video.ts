@@ -99,7 +99,9 @@ const tempBeside = (target: string, tag: string): string =>
 /**
  * Draw the explicit label (GB 45438 §5.4) on a video and write it to `output` (atomically; `output` may equal
  * `input`). The label is the image renderer's tile (same glyphs, same measured height) overlaid by ffmpeg on the
- * frames of the chosen span; the video is re-encoded in its own codec family, audio and subtitles are copied
+ * frames of the chosen span. An overlay rather than ffmpeg's drawtext: the text is then measured once, exactly as
+ * on images (drawtext sizes by font size, not ink), the plate is the same rounded one, and no user text ever enters a
+ * filter graph (drawtext expands `%{…}` and needs `:` `'` `\` escaped: a needless injection surface); the video is re-encoded in its own codec family, audio and subtitles are copied
  * unchanged, the container, frame timing, pixel format, colour description and display rotation are kept. No
  * metadata label is written: see {@link labelVideoFile}.
  */
