@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
 import { contrastRatio, relativeLuminance } from '../../src/index.ts';
-import { ANY_BACKGROUND, choosePlate, MIN_PLATE_ALPHA, worstContrast } from '../../src/label/explicit/contrast.ts';
+import {
+  ANY_BACKGROUND,
+  choosePlate,
+  MIN_PLATE_ALPHA,
+  plateAlphaFor,
+  worstContrast,
+} from '../../src/label/explicit/contrast.ts';
 import { fitText, renderText } from '../../src/label/explicit/glyphs.ts';
 import { estimateJpegQuality } from '../../src/label/explicit/jpeg-quality.ts';
 import { displayToCoded, placePlate, targetInkHeight } from '../../src/label/explicit/layout.ts';
@@ -35,6 +41,26 @@ describe('contrast (WCAG 2)', () => {
     assert.ok(c.contrast >= 7);
     assert.ok(worstContrast(c.polarity, c.alpha - 0.01, busy) < 7 || c.alpha === MIN_PLATE_ALPHA, 'the lightest');
     assert.ok(worstContrast('light-on-dark', MIN_PLATE_ALPHA, ANY_BACKGROUND) >= 4.5, 'even the floor holds 4.5:1');
+  });
+
+  it('on a huge sample, searching only the extreme colours gives the choice an exhaustive search gives', () => {
+    for (const bias of [0, 60, 120]) {
+      const many = new Set<number>();
+      let s = 7 + bias;
+      while (many.size < 20_000) {
+        s ^= s << 13;
+        s ^= s >>> 17;
+        s ^= s << 5;
+        const c = s & 0xffffff;
+        // Skew the sample darker by `bias` levels per channel, so both polarities get exercised.
+        const d = (v: number) => Math.max(0, v - bias);
+        many.add((d((c >> 16) & 255) << 16) | (d((c >> 8) & 255) << 8) | d(c & 255));
+      }
+      const chosen = choosePlate(many);
+      const exhaustive = plateAlphaFor(chosen.polarity, many);
+      assert.ok(Math.abs(chosen.alpha - exhaustive) < 0.011, `${chosen.alpha} vs ${exhaustive}`);
+      assert.ok(worstContrast(chosen.polarity, chosen.alpha, many) >= 6.9);
+    }
   });
 });
 

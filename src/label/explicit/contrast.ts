@@ -75,15 +75,50 @@ const ALPHA_STEP = 0.01;
 
 /**
  * Choose the polarity and the lightest plate that reaches {@link DESIGN_CONTRAST} over every sampled background
- * colour. Ties go to light text on a dark plate, the usual look of a caption.
+ * colour (searched over the colours that limit it, see {@link limitingColours}). Ties go to light text on a dark
+ * plate, the usual look of a caption.
  */
 export function choosePlate(colours: ReadonlySet<number>, target = DESIGN_CONTRAST): PlateChoice {
+  const limiting = limitingColours(colours);
   const options = (['light-on-dark', 'dark-on-light'] as const).map((polarity) => {
-    const alpha = plateAlphaFor(polarity, colours, target);
-    return { polarity, alpha, contrast: worstContrast(polarity, alpha, colours) };
+    const set = polarity === 'light-on-dark' ? limiting.brightest : limiting.darkest;
+    const alpha = plateAlphaFor(polarity, set, target);
+    return { polarity, alpha, contrast: worstContrast(polarity, alpha, set) };
   });
   const [a, b] = options as [PlateChoice, PlateChoice];
   return b.alpha < a.alpha - 1e-9 ? b : a;
+}
+
+/** Above this many distinct colours, only the ones that can limit contrast are searched. */
+const SEARCH_COLOURS = 4096;
+
+/**
+ * A dark plate's contrast is limited by the brightest background colours, a light plate's by the darkest: blending
+ * with the plate keeps the order of luminance (up to rounding), so a busy 48-megapixel sample is searched over its
+ * few thousand extreme colours. The contrast finally reported is computed on every composited pixel regardless.
+ */
+function limitingColours(colours: ReadonlySet<number>): {
+  brightest: ReadonlySet<number>;
+  darkest: ReadonlySet<number>;
+} {
+  if (colours.size <= SEARCH_COLOURS) return { brightest: colours, darkest: colours };
+  const all = [...colours];
+  const lum = all.map((c) => relativeLuminance((c >> 16) & 255, (c >> 8) & 255, c & 255));
+  const bins = new Uint32Array(1024);
+  for (const l of lum) bins[Math.min(1023, Math.floor(l * 1024))]!++;
+  // Luminance thresholds holding at least SEARCH_COLOURS / 2 colours at each end.
+  let hi = 1023;
+  for (let n = bins[hi]!; n < SEARCH_COLOURS / 2 && hi > 0; ) n += bins[--hi]!;
+  let lo = 0;
+  for (let n = bins[lo]!; n < SEARCH_COLOURS / 2 && lo < 1023; ) n += bins[++lo]!;
+  const brightest = new Set<number>();
+  const darkest = new Set<number>();
+  all.forEach((c, i) => {
+    const bin = Math.min(1023, Math.floor(lum[i]! * 1024));
+    if (bin >= hi) brightest.add(c);
+    if (bin <= lo) darkest.add(c);
+  });
+  return { brightest, darkest };
 }
 
 /** The lowest plate opacity (in steps of 0.01, at least {@link MIN_PLATE_ALPHA}) that reaches `target`. */
