@@ -267,6 +267,17 @@ describe('renderImageLabel: orientation, colour, formats', () => {
     assert.equal(outside, 0);
   });
 
+  it('a CMYK JPEG is written as sRGB, says so, and its label passes the checker', async () => {
+    const input = await solid(320, 240, '#4080c0').toColourspace('cmyk').jpeg().toBuffer();
+    assert.equal((await sharp(input).metadata()).space, 'cmyk');
+    const { data, report } = await renderImageLabel(input);
+    assert.match(report.warnings.join(' '), /CMYK image is written as sRGB/);
+    const meta = await sharp(data).metadata();
+    assert.equal(meta.space, 'srgb');
+    assert.equal(meta.channels, 3);
+    await assertLabel(input, data, report, false);
+  });
+
   it('greyscale stays greyscale; transparency is designed against both black and white backdrops', async () => {
     const grey = await solid(200, 150, '#808080').greyscale().toColourspace('b-w').png().toBuffer();
     const g = await renderImageLabel(grey);
