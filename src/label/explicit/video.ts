@@ -93,6 +93,9 @@ function keptSubtitles(p: Probe, c: VideoContainer): ProbeStream[] {
 export const filterPath = (p: string): string =>
   p.replace(/[\\':]/g, (c) => `\\${c}`).replace(/[\\'[\],;]/g, (c) => `\\${c}`);
 
+/** ffmpeg overlay's `format` option for the pixel formats it blends natively. */
+const OVERLAY_FORMATS: Record<string, string> = { yuv420p: 'yuv420', yuv422p: 'yuv422', yuv444p: 'yuv444' };
+
 const tempBeside = (target: string, tag: string): string =>
   join(dirname(target), `.${basename(target)}.hegui-${tag}-${randomBytes(6).toString('hex')}.tmp`);
 
@@ -155,7 +158,10 @@ export async function renderVideoLabel(
   const tilePath = join(tmpdir(), `hegui-label-${randomBytes(6).toString('hex')}.png`);
   // A simple filter graph (-vf) keeps the output stream tied to the input stream, so ffmpeg carries the display
   // matrix over; the tile comes in through the `movie` source instead of a second input.
-  const graph = `movie=${filterPath(tilePath)}[label];[in][label]overlay=x=${coded.x}:y=${coded.y}${enable}:eof_action=repeat:format=auto,format=${encoder.pixFmt}`;
+  // The blend runs in the input's own planar layout where overlay has one (no conversion of every frame), else in
+  // the layout ffmpeg negotiates; the encoder's -pix_fmt then gives the output the input's pixel format.
+  const layout = OVERLAY_FORMATS[v.pix_fmt ?? ''] ?? 'auto';
+  const graph = `movie=${filterPath(tilePath)}[label];[in][label]overlay=x=${coded.x}:y=${coded.y}${enable}:eof_action=repeat:format=${layout}`;
   const target = resolve(output);
   const temp = tempBeside(target, 'video');
   const args = [
