@@ -8,6 +8,7 @@ const suites: Record<string, () => Promise<void>> = {
   review: async () => (await import('./review.ts')).run(),
   verify: async () => (await import('./verify.ts')).run(),
   'explicit-text': async () => (await import('./explicit-audio-text.ts')).run(),
+  explicit: async () => (await import('./explicit.ts')).run(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

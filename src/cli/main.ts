@@ -4,6 +4,8 @@ import '../label/codecs/index.ts';
 import { VERSION } from '../version.ts';
 import { registerAuditCommand } from './commands/audit.ts';
 import { registerCheckAudioCommand } from './commands/check-audio.ts';
+import { checkExplicitCommand } from './commands/check-explicit.ts';
+import { explicitCommand } from './commands/explicit.ts';
 import { registerExplicitAudioCommand } from './commands/explicit-audio.ts';
 import { registerExplicitTextCommand } from './commands/explicit-text.ts';
 import { registerHashCommand } from './commands/hash.ts';
@@ -73,6 +75,42 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
   registerExplicitAudioCommand(program, io, (c) => (code = c));
   registerExplicitTextCommand(program, io, (c) => (code = c));
   registerCheckAudioCommand(program, io, (c) => (code = c));
+  program
+    .command('explicit')
+    .description('draw the GB 45438 §5 explicit label on images and videos, then write the metadata label')
+    .argument(
+      '<paths...>',
+      'files or folders (folders are walked recursively; files that are not images or videos are skipped)',
+    )
+    .option('--producer <code>', 'ContentProducer: your 27-character provider code (default: $HEGUI_PRODUCER)')
+    .option('--produce-id <id>', 'ProduceID for a single file, or "auto" for a unique ID per file', 'auto')
+    .option('--text <text>', 'label text with "AI"/"人工智能" and "生成"/"合成" (default: AI生成)')
+    .option(
+      '--position <where>',
+      'top-left, top-right, bottom-left, bottom-right, top, bottom, left, right (default: bottom-right)',
+    )
+    .addOption(
+      new Option('--span <span>', 'video: when the label shows')
+        .choices(['start', 'start-and-end', 'whole'])
+        .default('start'),
+    )
+    .option('--duration <seconds>', 'video: seconds shown at the start (and end), at least 2 (default: 2)')
+    .option('--out <dir>', 'write labelled copies under this folder (keeping relative paths)')
+    .option('--in-place', 'replace the original files (atomically)')
+    .option('--jobs <n>', 'files processed at once (default: 2)')
+    .option('--json', 'print a JSON report on stdout')
+    .action(async (paths: string[], opts) => {
+      code = await explicitCommand(paths, opts, io);
+    });
+
+  program
+    .command('check-explicit')
+    .description('find and measure the explicit label of images and videos against GB 45438 §5 (exit 1 if any fails)')
+    .argument('<paths...>', 'files or folders')
+    .option('--json', 'print JSON on stdout')
+    .action(async (paths: string[], opts) => {
+      code = await checkExplicitCommand(paths, opts, io);
+    });
 
   try {
     await program.parseAsync(argv);

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   type AudioLabelOptions,
-  codecById,
   createLabel,
   isHeguiError,
   labelAudioBytes,
@@ -100,13 +99,6 @@ describe('audio that cannot be labelled', () => {
       p,
     ]);
     await refused('video.mkv', await readFile(p), 'format_unsupported');
-  });
-
-  it('an AAC file with a metadata label while no codec writes M4A: format_unsupported, nothing written', async (t) => {
-    if (codecById('mp4')?.write) return t.skip('an MP4 codec is registered: M4A takes both labels');
-    const p = join(dir, 'song.m4a');
-    await makeAudio(p, { source: 'sine', rate: 44100, channels: 2, seconds: 0.5, codec: ['-c:a', 'aac'] });
-    await refused('song.m4a', await readFile(p), 'format_unsupported', { label });
   });
 
   it('an invalid metadata label: label_invalid before any work', async () => {

@@ -26,6 +26,8 @@ export function run(
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    // A child that exits before reading its input closes the pipe: that is not a failure of the run.
+    child.stdin.on('error', () => {});
     child.stdin.end(opts.input ?? '');
   });
 }

@@ -38,6 +38,7 @@ export interface LabelFileResult {
   reason?: string;
 }
 
+/** Shared by every command that writes a metadata label (`label`, `explicit`). */
 export function checkOptions(
   o: LabelOptions,
   fileCount: number,

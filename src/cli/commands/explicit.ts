@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { HeguiError, isHeguiError } from '../../errors.ts';
+import { type AigcRecord, createLabel } from '../../label/aigc/record.ts';
+import { labelImageFile } from '../../label/explicit/image.ts';
+import type { LabelPosition } from '../../label/explicit/layout.ts';
+import { sniffMediaFile } from '../../label/explicit/media.ts';
+import { type ExplicitOptions, resolveExplicit } from '../../label/explicit/options.ts';
+import { labelVideoFile } from '../../label/explicit/video.ts';
+import { checkSpan, type VideoSpan } from '../../label/explicit/video-span.ts';
+import { collectInputs, type InputFile, pool } from '../files.ts';
+import type { Output } from '../output.ts';
+import { createProgress } from '../progress.ts';
+import { checkOptions } from './label.ts';
+
+export interface ExplicitCliOptions {
+  producer?: string;
+  produceId: string;
+  text?: string;
+  position?: string;
+  span?: string;
+  duration?: string;
+  out?: string;
+  inPlace?: boolean;
+  jobs?: string;
+  json?: boolean;
+}
+
+export interface ExplicitFileResult {
+  file: string;
+  status: 'labelled' | 'skipped' | 'failed';
+  kind?: 'image' | 'video';
+  output?: string;
+  produceId?: string;
+  position?: LabelPosition;
+  inkHeightPx?: number;
+  inkHeightRatio?: number;
+  contrast?: number;
+  /** Video: seconds (from the first frame) during which the label is drawn. */
+  intervals?: { from: number; to: number }[];
+  warnings?: string[];
+  error?: { code: string; message: string };
+}
+
+interface Drawing {
+  explicit: ExplicitOptions;
+  span: VideoSpan;
+  duration: number;
+}
+
+/** Label options are checked once, up front: a text without the required elements is a usage error (exit 2). */
+function checkDrawing(o: ExplicitCliOptions): Drawing {
+  try {
+    const explicit = resolveExplicit({ text: o.text, position: o.position as LabelPosition | undefined });
+    const duration = o.duration === undefined ? undefined : Number(o.duration);
+    const s = checkSpan(o.span, duration);
+    return { explicit: { text: explicit.text, position: explicit.position }, span: s.span, duration: s.duration };
+  } catch (e) {
+    if (isHeguiError(e)) throw new HeguiError('usage', e.message);
+    throw e;
+  }
+}
+
+async function labelOne(
+  input: InputFile,
+  record: AigcRecord,
+  d: Drawing,
+  out: string | undefined,
+): Promise<ExplicitFileResult> {
+  const base: ExplicitFileResult = { file: input.path, status: 'failed' };
+  try {
+    const kind = await sniffMediaFile(input.path);
+    if (!kind) {
+      if (!input.explicit) return { ...base, status: 'skipped' };
+      throw new HeguiError('format_unknown', 'the file is neither an image nor a video Hegui can label');
+    }
+    const target = out ? join(out, input.relative) : input.path;
+    if (out) await mkdir(dirname(target), { recursive: true });
+    const common = { file: input.path, status: 'labelled' as const, kind, output: target, produceId: record.ProduceID };
+    if (kind === 'image') {
+      const { report } = await labelImageFile(input.path, target, { ...d.explicit, label: record });
+      return {
+        ...common,
+        position: report.position,
+        inkHeightPx: report.inkHeightPx,
+        inkHeightRatio: report.inkHeightRatio,
+        contrast: report.contrast,
+        warnings: report.warnings,
+      };
+    }
+    const { report } = await labelVideoFile(input.path, resolve(target), {
+      ...d.explicit,
+      span: d.span,
+      duration: d.duration,
+      label: record,
+    });
+    return {
+      ...common,
+      position: report.position,
+      inkHeightPx: report.inkHeightPx,
+      inkHeightRatio: report.inkHeightRatio,
+      contrast: report.contrast,
+      intervals: report.intervals,
+      warnings: report.warnings,
+    };
+  } catch (e) {
+    if (!isHeguiError(e)) throw e;
+    return { ...base, error: { code: e.code, message: e.message } };
+  }
+}
+
+/** `hegui explicit`: draw the explicit label and write the metadata label, per file, in parallel. */
+export async function explicitCommand(paths: string[], o: ExplicitCliOptions, io: Output): Promise<number> {
+  const inputs = await collectInputs(paths, o.out ? [resolve(o.out)] : []);
+  // Re-encoding is heavy (and ffmpeg is multi-threaded itself): two files at a time unless told otherwise.
+  const opts = checkOptions({ ...o, label: '1', jobs: o.jobs ?? '2' }, inputs.length);
+  const drawing = checkDrawing(o);
+  for (const w of opts.warnings) io.warn(w);
+  if (inputs.length === 0) throw new HeguiError('usage', 'no files found');
+  const started = Date.now();
+  const progress = createProgress(inputs.length, { enabled: !o.json });
+  const results: ExplicitFileResult[] = new Array(inputs.length);
+  await pool(inputs, opts.jobs, async (input, i) => {
+    const produceId = o.produceId === 'auto' ? randomUUID().replaceAll('-', '') : o.produceId;
+    const record = createLabel({ producer: opts.producer, produceId, label: '1' });
+    const r = await labelOne(input, record, drawing, o.out);
+    results[i] = r;
+    if (!o.json && io.interactive && r.status === 'failed') progress.line(formatLine(r));
+    else if (!o.json && !io.interactive) io.out(formatLine(r));
+    progress.tick(input.relative);
+  });
+  progress.done();
+  const summary = {
+    labelled: results.filter((r) => r.status === 'labelled').length,
+    skipped: results.filter((r) => r.status === 'skipped').length,
+    failed: results.filter((r) => r.status === 'failed').length,
+    seconds: (Date.now() - started) / 1000,
+  };
+  if (o.json) io.json({ files: results, summary });
+  else {
+    io.out(
+      `Labelled ${summary.labelled} file(s) with explicit and metadata labels` +
+        (summary.skipped ? `, skipped ${summary.skipped} (not an image or video)` : '') +
+        `, failed ${summary.failed}, in ${summary.seconds.toFixed(1)} s`,
+    );
+  }
+  return summary.failed > 0 ? 1 : 0;
+}
+
+function formatLine(r: ExplicitFileResult): string {
+  if (r.status === 'skipped') return `skipped   ${r.file}  (not an image or video)`;
+  if (r.status === 'failed') return `failed    ${r.file}: ${r.error?.message} [${r.error?.code}]`;
+  const shown = r.intervals?.map((x) => `${x.from.toFixed(2)}-${x.to.toFixed(2)} s`).join(', ');
+  const facts = [
+    r.kind,
+    r.position,
+    `text ${r.inkHeightPx} px = ${((r.inkHeightRatio ?? 0) * 100).toFixed(1)}% of the shortest side`,
+    `contrast ${(r.contrast ?? 0).toFixed(1)}:1`,
+    ...(shown ? [`shown ${shown}`] : []),
+    `ProduceID ${r.produceId}`,
+  ];
+  const warn = r.warnings?.length ? `\n          warning: ${r.warnings.join('; ')}` : '';
+  return `labelled  ${r.file}${r.output !== r.file ? ` -> ${r.output}` : ''}  (${facts.join(', ')})${warn}`;
+}
