@@ -12,7 +12,9 @@ import {
   coocHit,
   entryHit,
   orderHits,
+  PENDING,
   type RawMatch,
+  REASONS,
 } from './filters/resolve.ts';
 import { type RegexStageOptions, runRegexStage } from './regex/stage.ts';
 import { MatchSink, newScanState, type ScanState, scan } from './scan.ts';
@@ -26,15 +28,24 @@ export interface ReviewOptions {
 }
 
 /** Scan state and match buffer kept per library between calls (review is synchronous, so one is enough). */
-const scratch = new WeakMap<CompiledLibrary, { state: ScanState; sink: MatchSink }>();
+const scratch = new WeakMap<CompiledLibrary, Scratch>();
+interface Scratch {
+  state: ScanState;
+  sink: MatchSink;
+}
+/** The last library's scratch, so a run of reviews against one library skips the map. */
+let lastLib: CompiledLibrary | undefined;
+let lastScratch: Scratch | undefined;
 
-/** All raw matches of text, sorted by (end, start, pattern): the order they become final in a stream. */
-export function rawMatches(lib: CompiledLibrary, text: string): RawMatch[] {
-  let s = scratch.get(lib);
+/** Scan all of `text` into the library's reused match buffer, sorted as `rawMatches` describes. */
+function scanText(lib: CompiledLibrary, text: string): MatchSink {
+  let s = lib === lastLib ? lastScratch : scratch.get(lib);
   if (!s) {
     s = { state: newScanState(lib), sink: new MatchSink() };
     scratch.set(lib, s);
   }
+  lastLib = lib;
+  lastScratch = s;
   const { state, sink } = s;
   state.s = 0;
   state.prev = -1;
@@ -42,14 +53,44 @@ export function rawMatches(lib: CompiledLibrary, text: string): RawMatch[] {
   state.pos = 0;
   sink.n = 0;
   scan(lib, text, 0, text.length, state, sink);
-  return sinkMatches(sink);
+  sortSink(sink);
+  return sink;
+}
+
+/** All raw matches of text, sorted by (end, start, pattern): the order they become final in a stream. */
+export function rawMatches(lib: CompiledLibrary, text: string): RawMatch[] {
+  return sinkMatches(scanText(lib, text));
 }
 
 export function sinkMatches(sink: MatchSink, from = 0): RawMatch[] {
   const out: RawMatch[] = [];
   for (let k = from * 3; k < sink.n; k += 3)
     out.push({ pattern: sink.buf[k]!, start: sink.buf[k + 1]!, end: sink.buf[k + 2]! });
-  return out.sort((x, y) => x.end - y.end || x.start - y.start || x.pattern - y.pattern);
+  return out.sort(byEnd);
+}
+
+const byEnd = (x: RawMatch, y: RawMatch) => x.end - y.end || x.start - y.start || x.pattern - y.pattern;
+
+/**
+ * Sort the buffer's (pattern, start, end) triples by (end, start, pattern) in place. The scan emits them by end and,
+ * at one end, longest first, so they are nearly always in order already (not when one character folds to several).
+ */
+function sortSink(sink: MatchSink): void {
+  const b = sink.buf;
+  for (let k = 3; k < sink.n; k += 3) {
+    if (
+      b[k + 2]! > b[k - 1]! ||
+      (b[k + 2] === b[k - 1] && (b[k + 1]! > b[k - 2]! || (b[k + 1] === b[k - 2] && b[k]! > b[k - 3]!)))
+    )
+      continue;
+    const sorted = sinkMatches(sink);
+    sorted.forEach((m, j) => {
+      b[3 * j] = m.pattern;
+      b[3 * j + 1] = m.start;
+      b[3 * j + 2] = m.end;
+    });
+    return;
+  }
 }
 
 /** The text-hit stage shared by whole-text and stream review: decide each match in order. */
@@ -59,36 +100,41 @@ export class TermResolver {
   readonly hits: TextHit[] = [];
   readonly suppressed: SuppressedHit[] = [];
   private readonly cooc: CoocOccurrence[] = [];
+  private readonly ctx: Context;
 
-  constructor(private readonly lib: CompiledLibrary) {}
+  constructor(private readonly lib: CompiledLibrary) {
+    this.ctx = { text: '', open: false, allow: this.allow, common: this.common };
+  }
 
-  /** Record allowed phrases and common words (they only ever inform other matches). */
-  note(m: RawMatch): boolean {
-    const role = this.lib.patterns.role[m.pattern];
-    if (role === ROLE_ALLOW) this.allow.push({ start: m.start, end: m.end });
-    else if (role === ROLE_COMMON) this.common.push({ start: m.start, end: m.end });
+  /** Record an allowed phrase or common word (they only ever inform other matches); false for other patterns. */
+  note(pattern: number, start: number, end: number): boolean {
+    const role = this.lib.patterns.role[pattern];
+    if (role === ROLE_ALLOW) this.allow.push({ start, end });
+    else if (role === ROLE_COMMON) this.common.push({ start, end });
     else return false;
     return true;
   }
 
   /** Decide an entry or co-occurrence match; false while it depends on text not yet seen. */
-  decide(m: RawMatch, text: string, open: boolean): boolean {
+  decide(pattern: number, start: number, end: number, text: string, open: boolean): boolean {
     const lib = this.lib;
-    const role = lib.patterns.role[m.pattern];
-    const ctx: Context = { text, open, allow: this.allow, common: this.common };
-    const v = check(lib, m, ctx);
-    if (v === undefined) return false;
+    const role = lib.patterns.role[pattern];
+    const ctx = this.ctx;
+    ctx.text = text;
+    ctx.open = open;
+    const v = check(lib, pattern, start, end, ctx);
+    if (v === PENDING) return false;
     if (role === ROLE_ENTRY) {
-      if (v.ok) this.hits.push(entryHit(lib, m.pattern, { start: m.start, end: v.end }, text));
+      if (v >= 0) this.hits.push(entryHit(lib, pattern, { start, end: v }, text));
       else
         this.suppressed.push({
-          entryId: lib.entries.id.get(lib.patterns.entry[m.pattern]!),
-          span: { start: m.start, end: m.end },
-          reason: v.reason,
+          entryId: lib.entries.id.get(lib.patterns.entry[pattern]!),
+          span: { start, end },
+          reason: REASONS[-2 - v]!,
         });
-    } else if (role === ROLE_COOC && v.ok) {
-      const code = lib.patterns.entry[m.pattern]!;
-      const y: CoocOccurrence = { rule: code >> 1, side: (code & 1) as 0 | 1, start: m.start, end: v.end };
+    } else if (role === ROLE_COOC && v >= 0) {
+      const code = lib.patterns.entry[pattern]!;
+      const y: CoocOccurrence = { rule: code >> 1, side: (code & 1) as 0 | 1, start, end: v };
       const hit = coocHit(lib, y, this.cooc, text);
       if (hit) this.hits.push(hit);
       this.cooc.push(y);
@@ -98,13 +144,26 @@ export class TermResolver {
 }
 
 export function reviewText(text: string, lib: CompiledLibrary, opts: ReviewOptions = {}): ReviewResult {
-  const matches = rawMatches(lib, text);
+  const sink = scanText(lib, text);
+  const n = sink.n;
+  // Nothing matched and no regex to run: the common case of a short check, answered without further work.
+  if (n === 0 && lib.header.regexes.length === 0) return { decision: 'pass', hits: [], suppressed: [], complete: true };
+  const buf = sink.buf;
   const r = new TermResolver(lib);
-  const rest: RawMatch[] = [];
-  for (const m of matches) if (!r.note(m)) rest.push(m);
-  for (const m of rest) r.decide(m, text, false);
+  // Allowed phrases and common words first: any of them may bear on any entry match.
+  let rest = 0;
+  for (let k = 0; k < n; k += 3) if (!r.note(buf[k]!, buf[k + 1]!, buf[k + 2]!)) rest++;
+  if (rest > 0)
+    for (let k = 0; k < n; k += 3) {
+      const role = lib.patterns.role[buf[k]!];
+      if (role === ROLE_ENTRY || role === ROLE_COOC) r.decide(buf[k]!, buf[k + 1]!, buf[k + 2]!, text, false);
+    }
   const regex = runRegexStage(lib, text, opts.regex, r.allow);
-  let hits = regex.hits.length ? orderHits([...r.hits, ...regex.hits]) : r.hits.length > 1 ? orderHits(r.hits) : r.hits;
+  let hits: TextHit[] = regex.hits.length
+    ? orderHits([...r.hits, ...regex.hits])
+    : r.hits.length > 1
+      ? orderHits(r.hits)
+      : r.hits;
   if (opts.mode === 'leftmost-longest')
     hits = orderHits(
       leftmostLongest(hits.map((h) => ({ ...h, start: h.span.start, end: h.span.end }))).map(
@@ -113,15 +172,12 @@ export function reviewText(text: string, lib: CompiledLibrary, opts: ReviewOptio
     );
   let decision = decide(hits);
   if (!regex.complete && opts.onIncomplete !== 'ignore') decision = stricter(decision, 'review');
+  if (regex.complete) return { decision, hits, suppressed: r.suppressed, complete: true };
   return {
     decision,
     hits,
     suppressed: r.suppressed,
-    complete: regex.complete,
-    ...(regex.complete
-      ? {}
-      : {
-          incomplete: { stage: 'regex' as const, reason: 'time-budget' as const, entriesSkipped: regex.entriesSkipped },
-        }),
+    complete: false,
+    incomplete: { stage: 'regex', reason: 'time-budget', entriesSkipped: regex.entriesSkipped },
   };
 }

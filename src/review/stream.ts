@@ -53,7 +53,7 @@ export function createStreamReviewer(
     scanned = scan(lib, text, scanned, text.length, st, sink, 0, !open);
     const fresh = sinkMatches(sink);
     sink.n = 0;
-    for (const m of fresh) if (!resolver.note(m)) pending.push(m);
+    for (const m of fresh) if (!resolver.note(m.pattern, m.start, m.end)) pending.push(m);
     if (fresh.length) pending.sort((x, y) => x.end - y.end || x.start - y.start || x.pattern - y.pattern);
     // Release point: where the longest key still in progress starts.
     const d = depth[st.s]!;
@@ -63,7 +63,7 @@ export function createStreamReviewer(
     for (; k < pending.length; k++) {
       const m = pending[k]!;
       if (open && m.end > point) break;
-      if (!resolver.decide(m, text, open)) break;
+      if (!resolver.decide(m.pattern, m.start, m.end, text, open)) break;
     }
     pending = pending.slice(k);
     const hits = resolver.hits.slice(before);

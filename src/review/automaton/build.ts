@@ -1,6 +1,12 @@
 /**
- * Building the automaton: a trie in growable sibling lists, then flattened to sorted transition lists, then failure and
- * dictionary-suffix links in breadth-first order. Linear in the total key length (plus sorting each state's children).
+ * Building the automaton: a trie in growable sibling lists, renumbered breadth-first, then placed in a double array in
+ * that order, then failure and dictionary-suffix links. Linear in the total key length (plus sorting each state's
+ * children).
+ *
+ * Breadth-first numbering and placement is what makes short checks fast: most characters of ordinary text leave a
+ * depth-1 state and fail back to the root, so the states and slots those steps read are the first few thousand ids
+ * and the first few tens of thousands of slots — a region that stays in cache — instead of lines scattered over
+ * arrays of a million entries.
  */
 import type { Automaton } from './automaton.ts';
 import { step } from './automaton.ts';
@@ -65,22 +71,47 @@ export function buildAutomaton(keys: readonly ArrayLike<number>[], alphabetSize:
   });
   const n = nodeCode.n;
 
-  const { base, check, target } = placeDoubleArray(n, alphabetSize, firstChild.a, nextSibling.a, nodeCode.a);
+  // Breadth-first renumbering, children in code order: the children of state k are then the consecutive ids
+  // kidStart[k] … kidStart[k + 1] - 1.
+  const order = new Int32Array(n);
+  const kidStart = new Int32Array(n + 1);
+  let tail = 1;
+  for (let c = 1; c <= alphabetSize; c++) if (rootNext[c] !== 0) order[tail++] = rootNext[c]!;
+  kidStart[0] = 1;
+  kidStart[1] = tail;
+  const sib: number[] = [];
+  for (let k = 1; k < n; k++) {
+    sib.length = 0;
+    for (let t = firstChild.a[order[k]!]!; t !== -1; t = nextSibling.a[t]!) sib.push(t);
+    if (sib.length > 1) sib.sort((x, y) => nodeCode.a[x]! - nodeCode.a[y]!);
+    for (const t of sib) order[tail++] = t;
+    kidStart[k + 1] = tail;
+  }
+  const newId = new Int32Array(n);
+  const code = new Int32Array(n);
+  const depth = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    newId[order[k]!] = k;
+    code[k] = nodeCode.a[order[k]!]!;
+    depth[k] = nodeDepth.a[order[k]!]!;
+  }
+  for (let c = 1; c <= alphabetSize; c++) if (rootNext[c] !== 0) rootNext[c] = newId[rootNext[c]!]!;
+
+  const { base, check, target } = placeDoubleArray(n, alphabetSize, kidStart, code);
 
   // Outputs grouped by state.
   const outStart = new Int32Array(n + 1);
-  for (const s of keyNode) if (s >= 0) outStart[s + 1]!++;
+  for (const s of keyNode) if (s >= 0) outStart[newId[s]! + 1]!++;
   for (let s = 1; s <= n; s++) outStart[s] = outStart[s]! + outStart[s - 1]!;
   const outKey = new Int32Array(outStart[n]!);
   const fill = outStart.slice(0, n);
   keyNode.forEach((s, id) => {
-    if (s >= 0) outKey[fill[s]!++] = id;
+    if (s >= 0) outKey[fill[newId[s]!]!++] = id;
   });
 
   const fail = new Int32Array(n);
   const dictLink = new Int32Array(n).fill(-1);
   const report = new Int32Array(n).fill(-1);
-  const depth = Int32Array.from(nodeDepth.a.subarray(0, n));
   const a: Automaton = {
     alphabetSize,
     nodeCount: n,
@@ -96,39 +127,28 @@ export function buildAutomaton(keys: readonly ArrayLike<number>[], alphabetSize:
     outKey,
   };
   const hasOut = (s: number) => outStart[s + 1]! > outStart[s]!;
-  // Breadth-first: a state's failure link is shallower, so it is final before the state needs it.
-  const queue = new Int32Array(n);
-  let head = 0;
-  let tail = 0;
-  for (let c = 1; c <= alphabetSize; c++) {
-    const t = rootNext[c]!;
-    if (t !== 0) queue[tail++] = t;
-  }
-  while (head < tail) {
-    const s = queue[head++]!;
+  // Ids are breadth-first: a state's failure link is shallower, so it is final before the state needs it.
+  for (let s = 1; s < n; s++) {
     const f = fail[s]!;
     dictLink[s] = hasOut(f) ? f : dictLink[f]!;
     report[s] = hasOut(s) ? s : dictLink[s]!;
-    for (let t = firstChild.a[s]!; t !== -1; t = nextSibling.a[t]!) {
-      // goto(fail(s), c): shallower than t, so never t itself; depth-1 states keep the root as failure.
-      fail[t] = step(a, f, nodeCode.a[t]!);
-      queue[tail++] = t;
-    }
+    // goto(fail(s), c): shallower than the child, so never the child itself; depth-1 states keep the root as failure.
+    for (let t = kidStart[s]!; t < kidStart[s + 1]!; t++) fail[t] = step(a, f, code[t]!);
   }
   return a;
 }
 
 /**
- * Place every state's children in a double array: for each state the lowest base where all its children's slots are
- * free. Candidate bases are found by walking a linked list of free slots (not every slot), so placement stays near
- * linear for a million states.
+ * Place every state's children in a double array, states in id (breadth-first) order: for each state the lowest base
+ * where all its children's slots are free. Candidate bases are found by walking a linked list of free slots (not every
+ * slot), so placement stays near linear for a million states. Children of state s are the ids kidStart[s] …
+ * kidStart[s + 1] - 1, in code order.
  */
 function placeDoubleArray(
   n: number,
   alphabetSize: number,
-  firstChild: Int32Array,
-  nextSibling: Int32Array,
-  nodeCode: Int32Array,
+  kidStart: Int32Array,
+  code: Int32Array,
 ): { base: Int32Array; check: Int32Array; target: Int32Array } {
   const base = new Int32Array(n);
   let cap = 0;
@@ -170,18 +190,13 @@ function placeDoubleArray(
     else tail = a;
   };
   grow(n + alphabetSize + 1);
-  const codes: number[] = [];
-  const kids: number[] = [];
   let maxBase = 0;
   for (let s = 1; s < n; s++) {
-    kids.length = 0;
-    for (let t = firstChild[s]!; t !== -1; t = nextSibling[t]!) kids.push(t);
-    if (kids.length === 0) continue;
-    if (kids.length > 1) kids.sort((x, y) => nodeCode[x]! - nodeCode[y]!);
-    codes.length = 0;
-    for (const t of kids) codes.push(nodeCode[t]!);
-    const first = codes[0]!;
-    const last = codes[codes.length - 1]!;
+    const k0 = kidStart[s]!;
+    const k1 = kidStart[s + 1]!;
+    if (k0 === k1) continue;
+    const first = code[k0]!;
+    const last = code[k1 - 1]!;
     let p = head;
     let b: number;
     for (;;) {
@@ -190,8 +205,8 @@ function placeDoubleArray(
       if (b >= 0) {
         if (b + last >= cap) grow(b + last);
         let fits = true;
-        for (let k = 1; k < codes.length; k++)
-          if (check[b + codes[k]!] !== -1) {
+        for (let k = k0 + 1; k < k1; k++)
+          if (check[b + code[k]!] !== -1) {
             fits = false;
             break;
           }
@@ -201,10 +216,10 @@ function placeDoubleArray(
     }
     base[s] = b;
     maxBase = Math.max(maxBase, b);
-    for (let k = 0; k < codes.length; k++) {
-      const slot = b + codes[k]!;
+    for (let k = k0; k < k1; k++) {
+      const slot = b + code[k]!;
       check[slot] = s;
-      target[slot] = kids[k]!;
+      target[slot] = k;
       take(slot);
     }
   }

@@ -113,4 +113,12 @@ export class StringPool {
   get(i: number): string {
     return this.all.slice(this.offsets[i], this.offsets[i + 1]);
   }
+  /** Length of string i in UTF-16 units. */
+  lengthOf(i: number): number {
+    return this.offsets[i + 1]! - this.offsets[i]!;
+  }
+  /** `get(i).charCodeAt(k)` without cutting the string out. */
+  codeAt(i: number, k: number): number {
+    return this.all.charCodeAt(this.offsets[i]! + k);
+  }
 }

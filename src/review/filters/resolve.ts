@@ -41,21 +41,33 @@ export interface Context {
   common: Span[];
 }
 
-export type Verdict = { ok: true; end: number } | { ok: false; reason: SuppressedHit['reason'] } | undefined;
+/**
+ * What `check` returns: the hit's end (≥ 0, after any trailing repeats), `PENDING` while the verdict depends on text
+ * not yet seen, or a reason the match is set aside, as `-2 - REASONS.indexOf(reason)`. A number, not an object: a
+ * short check decides a match or two, and an allocation per match is a measurable share of it.
+ */
+export const PENDING = -1;
+export const REASONS: readonly SuppressedHit['reason'][] = ['repeat-count', 'word-boundary', 'allow-list', 'boundary'];
+const REPEAT_COUNT = -2;
+const WORD_BOUNDARY = -3;
+const ALLOW_LIST = -4;
+const BOUNDARY = -5;
 
-const scratch: number[] = [];
+/** Collapse keys of the characters `keysAt` just read (keys[0] … keys[keyCount - 1]). */
+const keys: number[] = [];
+let keyCount = 0;
 
 /**
- * Collapse keys of the normalised characters the original character at i folds to, into `scratch` (empty for
- * noise); returns where the character ends. Keys at or above 0x10000 stand for astral characters (two units).
+ * Collapse keys of the normalised characters the original character at i folds to, into `keys` (none for noise);
+ * returns where the character ends. Keys at or above 0x10000 stand for astral characters (two units).
  */
 function keysAt(lib: CompiledLibrary, text: string, i: number): number {
-  scratch.length = 0;
+  keyCount = 0;
   const u = text.charCodeAt(i);
   const c = lib.codeOf[u]!;
   if (c === CODE_NOISE) return i + 1;
   if (c !== CODE_SPECIAL) {
-    scratch.push(c);
+    keys[keyCount++] = c;
     return i + 1;
   }
   let chars: readonly FoldedChar[] | undefined;
@@ -67,7 +79,7 @@ function keysAt(lib: CompiledLibrary, text: string, i: number): number {
       next++;
     }
   } else chars = lib.expansions.get(u);
-  for (const ch of chars ?? []) scratch.push(ch.key);
+  if (chars) for (const ch of chars) keys[keyCount++] = ch.key;
   return next;
 }
 
@@ -120,28 +132,33 @@ function cut(spans: readonly Span[], start: number, end: number, maxLen: number)
   return false;
 }
 
-/** Decide one entry (or co-occurrence term) match; `undefined` while it depends on text not yet seen. */
-export function check(lib: CompiledLibrary, m: RawMatch, ctx: Context): Verdict {
+/**
+ * Decide one entry (or co-occurrence term) match [start, end) of `pattern`: its end (after trailing repeats) when it
+ * stands, else `PENDING` or a reason code (see `REASONS`).
+ */
+export function check(lib: CompiledLibrary, pattern: number, start: number, end: number, ctx: Context): number {
   const { text } = ctx;
   const settings = lib.header.settings;
-  let end = m.end;
-  if (!lib.patterns.runs.isEmpty(m.pattern)) {
-    const runs = lib.patterns.runs.get(m.pattern);
+  const runs = lib.patterns.runs;
+  const runsLength = runs.lengthOf(pattern);
+  const matchEnd = end;
+  if (runsLength !== 0) {
     // Repeat counts per key unit inside the span; the last character's repeats follow the span (through noise within
     // the gap), so read on to count them.
-    const need = runs.charCodeAt(runs.length - 1);
+    const need = runs.codeAt(pattern, runsLength - 1);
     let unit = 0;
     let prev = -1;
     let count = 0;
-    for (let i = m.start; i < m.end; ) {
+    for (let i = start; i < matchEnd; ) {
       i = keysAt(lib, text, i);
-      for (const key of scratch) {
+      for (let k = 0; k < keyCount; k++) {
+        const key = keys[k]!;
         if (key === prev) {
           count++;
           continue;
         }
         if (prev !== -1) {
-          if (count < runs.charCodeAt(unit)) return { ok: false, reason: 'repeat-count' };
+          if (count < runs.codeAt(pattern, unit)) return REPEAT_COUNT;
           unit += prev >= 0x10000 ? 2 : 1;
         }
         prev = key;
@@ -149,36 +166,37 @@ export function check(lib: CompiledLibrary, m: RawMatch, ctx: Context): Verdict 
       }
     }
     let gap = 0;
-    for (let j = m.end; count < need; ) {
+    for (let j = matchEnd; count < need; ) {
       if (j >= text.length) {
-        if (ctx.open) return undefined;
+        if (ctx.open) return PENDING;
         break;
       }
       const next = keysAt(lib, text, j);
-      if (scratch.length === 0) {
+      if (keyCount === 0) {
         if (++gap > settings.maxGap) break;
-      } else if (scratch[0] === prev) {
-        count += scratch.length;
+      } else if (keys[0] === prev) {
+        count += keyCount;
         gap = 0;
         end = next;
       } else break;
       j = next;
     }
-    if (count < need) return { ok: false, reason: 'repeat-count' };
+    if (count < need) return REPEAT_COUNT;
   }
-  const boundary = lib.patterns.boundary[m.pattern];
+  const boundary = lib.patterns.boundary[pattern];
   if (boundary === BOUNDARY_WORD) {
-    if (m.start > 0 && alnumAround(lib, text, m.start, true)) return { ok: false, reason: 'word-boundary' };
+    if (start > 0 && alnumAround(lib, text, start, true)) return WORD_BOUNDARY;
     if (end >= text.length) {
-      if (ctx.open) return undefined;
-    } else if (alnumAround(lib, text, end, false)) return { ok: false, reason: 'word-boundary' };
+      if (ctx.open) return PENDING;
+    } else if (alnumAround(lib, text, end, false)) return WORD_BOUNDARY;
   }
+  if (ctx.allow.length === 0 && (boundary !== BOUNDARY_COMMON || ctx.common.length === 0)) return end;
   const maxLen = lib.header.maxKeyUnits * (1 + settings.maxGap) * 2;
-  if (inside(ctx.allow, m.start, end, maxLen)) return { ok: false, reason: 'allow-list' };
+  if (inside(ctx.allow, start, end, maxLen)) return ALLOW_LIST;
   // Cutting through: overlapping without either containing the other, one of the hit's edges strictly inside.
-  if (boundary === BOUNDARY_COMMON && (cut(ctx.common, m.start, end, maxLen) || cut(ctx.allow, m.start, end, maxLen)))
-    return { ok: false, reason: 'boundary' };
-  return { ok: true, end };
+  if (boundary === BOUNDARY_COMMON && (cut(ctx.common, start, end, maxLen) || cut(ctx.allow, start, end, maxLen)))
+    return BOUNDARY;
+  return end;
 }
 
 export function entryHit(lib: CompiledLibrary, pattern: number, span: Span, text: string): TextHit {
@@ -237,23 +255,24 @@ export function coocHit(
   };
 }
 
-/** Hits sorted by span, then entry id; one hit per entry and span (the entry's own form before its variants). */
+/**
+ * Hits sorted by span, then entry id; one hit per entry and span (the entry's own form before its variants: the sort
+ * is stable, and the first of equal hits stays). Returns `hits` itself when it is already in that order.
+ */
 export function orderHits<T extends { entryId: string; span: Span }>(hits: T[]): T[] {
-  const seen = new Set<string>();
-  return hits
-    .map((h, i) => ({ h, i }))
-    .sort(
-      (x, y) =>
-        x.h.span.start - y.h.span.start ||
-        x.h.span.end - y.h.span.end ||
-        (x.h.entryId < y.h.entryId ? -1 : x.h.entryId > y.h.entryId ? 1 : 0) ||
-        x.i - y.i,
-    )
-    .filter(({ h }) => {
-      const k = `${h.entryId}\u0000${h.span.start}\u0000${h.span.end}`;
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    })
-    .map(({ h }) => h);
+  let ordered = true;
+  for (let k = 1; k < hits.length && ordered; k++) ordered = compareHits(hits[k - 1]!, hits[k]!) < 0;
+  if (ordered) return hits;
+  const sorted = hits.slice().sort(compareHits);
+  const out: T[] = [sorted[0]!];
+  for (let k = 1; k < sorted.length; k++) if (compareHits(out[out.length - 1]!, sorted[k]!) !== 0) out.push(sorted[k]!);
+  return out;
+}
+
+function compareHits(x: { entryId: string; span: Span }, y: { entryId: string; span: Span }): number {
+  return (
+    x.span.start - y.span.start ||
+    x.span.end - y.span.end ||
+    (x.entryId < y.entryId ? -1 : x.entryId > y.entryId ? 1 : 0)
+  );
 }
