@@ -77,6 +77,7 @@ export async function assertStableRelabelling(codec: Codec, original: Uint8Array
 
 /** Flipping one bit of `file` at `at` changes its canonical form, or makes it a structural error. */
 export async function assertFlipChangesCanonical(codec: Codec, file: Uint8Array, at: number): Promise<void> {
+  assert.ok(at >= 0 && at < file.length, `offset ${at} is outside the file`);
   const base = await canonicalOf(codec, file);
   const copy = Buffer.from(file);
   copy[at]! ^= 0x01;
