@@ -111,7 +111,8 @@ function planCanonical(boxes: readonly Box[], replaced: ReadonlyMap<number, Uint
 
 async function readBox(src: ByteSource, box: Box, limit: number, what: string): Promise<BoxBuffer> {
   if (box.size > limit) throw oversize(what, box.size, limit);
-  return { bytes: (await src.read(box.offset, box.size)).slice(), base: box.offset };
+  // A copy (offsets are patched in it), also when the source hands out Buffer views, whose slice() is not one.
+  return { bytes: new Uint8Array(await src.read(box.offset, box.size)), base: box.offset };
 }
 
 async function writeFree(src: ByteSource, out: ByteSink, free: Box, size: number): Promise<void> {
