@@ -6,9 +6,11 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { createLabel, readLabel, serializeBare, writeLabel } from '../../src/index.ts';
+import { mp4Codec } from '../../src/label/codecs/bmff/mp4.ts';
 import { ffmpeg, ffprobe, ffprobeAigc, packetHashes } from '../conformance/fixtures/bmff.ts';
-import { box, cat, co64, keys, mdtaMeta, meta, movie, stco, u32, xmpPacket, xmpUuid } from './bmff-build.ts';
+import { box, cat, co64, full, keys, mdtaMeta, meta, movie, stco, u32, xmpPacket, xmpUuid } from './bmff-build.ts';
 import { AV, chunkAndMdat, ENC, json, label, old, scratch } from './bmff-harness.ts';
+import { assertFlipChangesCanonical, assertStableRelabelling, canonicalOf } from './stable-relabel.ts';
 
 const s = scratch();
 
@@ -179,6 +181,51 @@ describe('mp4 chunk offsets', () => {
     await writeLabel(p, label);
     assert.deepEqual(await packetHashes(p), hashes);
     assert.equal(await ffprobeAigc(p), json);
+  });
+});
+
+describe('mp4 stable relabelling (content binding)', () => {
+  const mdatPayload = (b: Buffer): number =>
+    b.indexOf('mdat') + 4 + Math.floor(b.readUInt32BE(b.indexOf('mdat') - 4) / 2);
+  for (const [name, flags] of [
+    ['ffmpeg +faststart (moov, 8-byte free, mdat)', ['-movflags', '+faststart']],
+    ['ffmpeg -moov_size (moov, large free, mdat)', ['-moov_size', '8192']],
+  ] as const) {
+    it(`${name}: the same canonical form through any relabelling; a media byte changes it`, async () => {
+      const p = s.path(`stable-${flags[0]}.mp4`);
+      await ffmpeg([...AV, ...ENC, ...flags, p]);
+      const original = chunkAndMdat(await readFile(p));
+      const outputs = await assertStableRelabelling(mp4Codec, await readFile(p));
+      for (const out of outputs) {
+        const { chunk, mdat } = chunkAndMdat(out);
+        assert.equal(chunk - mdat, original.chunk - original.mdat, 'chunk offsets follow the mdat');
+      }
+      await assertFlipChangesCanonical(mp4Codec, outputs[1]!, mdatPayload(outputs[1]!));
+    });
+  }
+  it('free room that a short label fits and a signed one does not: offsets move one way, then the other', async () => {
+    const bytes = movie({ moovFirst: true, offsets: (at) => stco([at + 308]) });
+    const at = Buffer.from(bytes).indexOf('mdat') - 4;
+    const withFree = cat(bytes.subarray(0, at), box('free', Buffer.alloc(300)), bytes.subarray(at));
+    const [short, signed] = await assertStableRelabelling(mp4Codec, withFree);
+    assert.equal(short!.length, withFree.length, 'the short label fits in the free box');
+    assert.ok(signed!.length > withFree.length, 'the signed label does not');
+    for (const out of [short!, signed!]) assert.equal(chunkAndMdat(out).chunk, chunkAndMdat(out).mdat);
+  });
+  it('an XMP uuid box with a label and a free box after it, before the moov', async () => {
+    const top = [xmpUuid(xmpPacket(old)), box('free', Buffer.alloc(64))];
+    const bytes = movie({ moovFirst: true, top });
+    await assertStableRelabelling(mp4Codec, bytes);
+  });
+  it('sample auxiliary offsets (saio) in a moov with room after it: written in place, canonical form stable', async () => {
+    const saio = box('saio', full(), u32(1), u32(0));
+    const bytes = movie({ moovFirst: true, offsets: (at) => cat(stco([at + 4096]), saio) });
+    const at = Buffer.from(bytes).indexOf('mdat') - 4;
+    const withFree = cat(bytes.subarray(0, at), box('free', Buffer.alloc(4088)), bytes.subarray(at));
+    await assertStableRelabelling(mp4Codec, withFree);
+    // Without the free box the writer refuses, and the canonical form of that file still exists (nothing moves there).
+    await s.refuses(bytes, 'format_unsupported');
+    assert.ok((await canonicalOf(mp4Codec, bytes)).length > 0);
   });
 });
 

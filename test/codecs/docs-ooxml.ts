@@ -16,12 +16,14 @@ import {
   ooxmlParts,
   unzipAigc,
   unzipPart,
+  type ZipOptions,
   zipEntries,
   zipParts,
 } from '../conformance/fixtures/ooxml-build.ts';
 import { toolOk } from '../conformance/fixtures/tools.ts';
 import { exiftoolRaw } from '../support/media.ts';
 import { file, labelled, next, old, reads, refused, rejectsWith, scratch } from './docs-support.ts';
+import { assertFlipChangesCanonical, assertStableRelabelling } from './stable-relabel.ts';
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
 let seq = 0;
@@ -106,6 +108,61 @@ describe('OOXML: custom properties', () => {
   it('a ZIP that is not an OOXML package is not recognised', async () => {
     const p = await pkg('docx', { 'readme.bin': Buffer.from([0, 1, 2, 3]) });
     await rejectsWith(readLabel(p), 'format_unknown');
+  });
+});
+
+describe('OOXML: stable relabelling (content binding)', () => {
+  const ooxml = codecById('ooxml')!;
+  const custom = customXml(customProp(2, 'Project', 'Hegui &amp; co'));
+  const variants: [string, OoxmlKind, string | undefined, ZipOptions][] = [
+    ['docx without custom.xml', 'docx', undefined, {}],
+    ['docx with custom.xml and data descriptors', 'docx', custom, { streamed: true }],
+    ['xlsx stored', 'xlsx', undefined, { method: 'store' }],
+    ['pptx with custom.xml', 'pptx', customXml(customProp(5, 'AIGC', esc(serializeBare(old)))), {}],
+  ];
+  for (const [name, kind, xml, o] of variants) {
+    it(`${name}: the same canonical form through any relabelling; every byte outside the label is bound`, async () => {
+      const p = await pkg(kind, ooxmlParts(kind, xml), o);
+      const outputs = await assertStableRelabelling(ooxml, await readFile(p));
+      const signed = outputs[1]!;
+      await ooxmlOthersIdentical(p, await file(`signed.${kind}`, signed));
+      // Any byte: a part's data, a header field of a copied or a rewritten entry, the directory, the end record.
+      const step = kind === 'docx' ? 1 : 7;
+      for (let at = 0; at < signed.length; at += step) await assertFlipChangesCanonical(ooxml, signed, at);
+    });
+  }
+
+  it('a rewritten part keeps its header fields; only method, CRC, sizes and the data-descriptor flag are new', async () => {
+    const p = await pkg('docx', ooxmlParts('docx', custom), { streamed: true });
+    const localOf = async (path: string) => {
+      const b = await readFile(path);
+      const at = (await zipEntries(path)).find((e) => e.name === 'docProps/custom.xml')!.offset;
+      return b.subarray(at, at + 30 + b.readUInt16LE(at + 26) + b.readUInt16LE(at + 28));
+    };
+    const before = await localOf(p);
+    const after = await localOf(await labelled(p));
+    assert.ok(before.readUInt16LE(6) & 8, 'the input entry has a data descriptor');
+    assert.equal(after.readUInt16LE(6), before.readUInt16LE(6) & ~8);
+    assert.ok(after.subarray(4, 6).equals(before.subarray(4, 6)), 'version needed');
+    assert.ok(after.subarray(10, 14).equals(before.subarray(10, 14)), 'modification time');
+    assert.ok(after.subarray(26).equals(before.subarray(26)), 'name and extra field');
+  });
+
+  it('local and central headers that disagree, or an end record that miscounts: read, but not written', async () => {
+    const out = await labelled(await pkg('docx', ooxmlParts('docx', custom)));
+    const b = await readFile(out);
+    const local = (await zipEntries(out)).find((e) => e.name === 'docProps/custom.xml')!.offset;
+    const crc = Buffer.from(b);
+    crc[local + 14]! ^= 1;
+    const q = await file('crc.docx', crc);
+    await reads(q, ['ooxml.custom']);
+    await refused(q, 'malformed');
+    const count = Buffer.from(b);
+    const eocd = b.lastIndexOf('PK\x05\x06', undefined, 'latin1');
+    count.writeUInt16LE(b.readUInt16LE(eocd + 8) - 1, eocd + 8);
+    const r = await file('count.docx', count);
+    await reads(r, ['ooxml.custom']);
+    await refused(r, 'malformed');
   });
 });
 

@@ -10,9 +10,12 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import { codecById, readLabel, serializeBare } from '../../src/index.ts';
+import { PdfDocument } from '../../src/label/codecs/pdf/document.ts';
+import { buildIncrementalUpdate } from '../../src/label/codecs/pdf/update.ts';
 import { BufferSource } from '../../src/label/io/source.ts';
 import {
   buildPdf,
+  type HandPdf,
   handPdf,
   pdfAppendOnly,
   qpdf,
@@ -25,6 +28,13 @@ import { toolOk } from '../conformance/fixtures/tools.ts';
 import { exiftoolRaw } from '../support/media.ts';
 import { file, labelled, next, old, reads, refused, rejectsWith, scratch } from './docs-support.ts';
 import { xmpPacket } from './jpeg-support.ts';
+import {
+  assertFlipChangesCanonical,
+  assertStableRelabelling,
+  shortLabel,
+  signedLabel,
+  written,
+} from './stable-relabel.ts';
 
 const lit = (s: string): string => `(${s.replace(/[\\()]/g, '\\$&')})`;
 const PAGE = [
@@ -38,14 +48,17 @@ const latin = (s: string): Buffer => Buffer.from(s, 'latin1');
 const startxrefOf = (b: Buffer): number => Number(/startxref\s+(\d+)\s+%%EOF\s*$/.exec(b.toString('latin1'))![1]);
 
 describe('PDF: incremental update over each cross-reference form', () => {
-  it('a label written twice leaves the first Info version in the file, but one label is read', async () => {
-    const once = await labelled(await file('a.pdf', handPdf()), old);
+  it("relabelling replaces the previous label's update: one Info version, the original a prefix, no growth", async () => {
+    const original = await file('a.pdf', handPdf());
+    const once = await labelled(original, old);
     const twice = await labelled(once, next);
     const text = (await readFile(twice)).toString('latin1');
-    assert.equal(text.match(/\/AIGC \(/g)?.length, 2, 'both revisions keep their Info dictionary');
-    await pdfAppendOnly(once, twice);
+    assert.equal(text.match(/\/AIGC \(/g)?.length, 1, "the first label's update is gone");
+    await pdfAppendOnly(original, twice);
     assert.equal(await qpdfAigc(twice), serializeBare(next));
     assert.match(await toolOk('pdfinfo', ['-custom', twice]), /^Title:\s+Hegui test \(PDF\)$/m);
+    const again = await labelled(twice, old);
+    assert.ok((await readFile(again)).equals(await readFile(once)), 'relabelling gives the bytes of a first labelling');
   });
 
   it('a hybrid file (table plus /XRefStm, Info in an object stream) is read and updated with a table', async () => {
@@ -93,6 +106,70 @@ describe('PDF: incremental update over each cross-reference form', () => {
     const lin = `${scratch()}/lin.pdf`;
     await qpdf(['--linearize', src, lin]);
     assert.match(await codecById('pdf')!.describe!(new BufferSource(await readFile(lin))), /linearized/);
+  });
+});
+
+describe('PDF: stable relabelling (content binding)', () => {
+  const pdf = codecById('pdf')!;
+  const variants: [string, string[], HandPdf][] = [
+    ['classic table', ['--object-streams=disable'], {}],
+    ['object streams, xref stream', ['--object-streams=generate'], { pages: 2 }],
+    ['linearised', ['--linearize'], { pages: 2 }],
+    ['labelled XMP', ['--object-streams=disable'], { xmp: xmpPacket('<dc:format>application/pdf</dc:format>', old) }],
+  ];
+  for (const [name, args, hand] of variants) {
+    it(`${name}: the same canonical form through any relabelling, qpdf --check passes; a content byte changes it`, async () => {
+      const src = await file('hand.pdf', handPdf(hand));
+      const p = `${scratch()}/stable-${args[0]}-${hand.xmp ? 'xmp' : 'plain'}.pdf`;
+      await qpdf([...args, src, p]);
+      const original = await readFile(p);
+      const outputs = await assertStableRelabelling(pdf, original);
+      for (const out of outputs) {
+        assert.ok(out.subarray(0, original.length).equals(original), 'the original stays a prefix');
+        await qpdfCheck(await file('out.pdf', out));
+      }
+      await assertFlipChangesCanonical(pdf, outputs[1]!, original.length >> 1);
+    });
+  }
+
+  it('relabelling many times does not grow the file', async () => {
+    const pdfFile = await readFile(await file('grow.pdf', handPdf()));
+    const long = await signedLabel(pdfFile);
+    let cur = await written(pdf, pdfFile, long);
+    const size = cur.length;
+    for (let i = 0; i < 6; i++) cur = await written(pdf, await written(pdf, cur, shortLabel), long);
+    assert.equal(cur.length, size);
+    assert.equal(cur.toString('latin1').match(/\/AIGC \(/g)?.length, 1);
+  });
+
+  it('updates stacked by an earlier writer are replaced as a whole', async () => {
+    const pdfFile = await readFile(
+      await file('stacked.pdf', handPdf({ xmp: xmpPacket('<dc:format>application/pdf</dc:format>', old) })),
+    );
+    let stacked: Buffer = pdfFile;
+    for (const label of [old, next, old]) {
+      const doc = await PdfDocument.open(new BufferSource(stacked));
+      stacked = Buffer.concat([stacked, await buildIncrementalUpdate(doc, serializeBare(label))]);
+    }
+    await qpdfCheck(await file('stacked-3.pdf', stacked));
+    assert.ok((await written(pdf, stacked, next)).equals(await written(pdf, pdfFile, next)));
+  });
+
+  it('an update written by another tool after the label is kept, and the new label goes after it', async () => {
+    const labelledPdf = await written(pdf, await readFile(await file('foreign.pdf', handPdf())), old);
+    const text = labelledPdf.toString('latin1');
+    const trailer = /trailer\n<< \/Size (\d+) (.*) \/Prev \d+ >>\nstartxref\n(\d+)\n%%EOF\n$/.exec(text)!;
+    const num = Number(trailer[1]);
+    const obj = `${num} 0 obj\n(a note from another tool)\nendobj\n`;
+    const xref =
+      `xref\n${num} 1\n${String(labelledPdf.length).padStart(10, '0')} 00000 n\r\n` +
+      `trailer\n<< /Size ${num + 1} ${trailer[2]} /Prev ${trailer[3]} >>\nstartxref\n${labelledPdf.length + obj.length}\n%%EOF\n`;
+    const foreign = Buffer.concat([labelledPdf, latin(obj + xref)]);
+    await qpdfCheck(await file('foreign-update.pdf', foreign));
+    const out = await written(pdf, foreign, next);
+    assert.ok(out.subarray(0, foreign.length).equals(foreign), "the other tool's update is kept");
+    assert.deepEqual((await readLabel(out)).label, next);
+    await qpdfCheck(await file('foreign-relabelled.pdf', out));
   });
 });
 

@@ -10,7 +10,7 @@ import type { Codec, CodecReadResult, CodecWarning, LabelSite } from '../codec.t
 import { type Box, MAX_HEADER, treeErrors, walkFile } from './box.ts';
 import { familyName, isBareQuickTime, isMovieBrands, readFtyp } from './brands.ts';
 import { moovLabelValues, PLACEMENT_XMP, parseBoxTree } from './moov.ts';
-import { MAX_MOOV, writeMp4 } from './write.ts';
+import { canonicalMp4, MAX_MOOV, writeMp4 } from './write.ts';
 import { isXmpUuid, xmpAigcValues } from './xmp-uuid.ts';
 
 function warn(warnings: CodecWarning[], code: string, e: unknown, offset?: number): void {
@@ -90,6 +90,7 @@ export const mp4Codec: Codec = {
   },
 
   write: writeMp4,
+  canonical: canonicalMp4,
 
   async describe(src): Promise<string> {
     const walk = await walkFile(src, false);

@@ -69,10 +69,17 @@ export function checkChunkTables(buf: BoxBuffer, moov: BoxNode): void {
 /**
  * Move every chunk offset of the new moov (`bytes`, whose tree is `moov` with offsets relative to `base`) by `map`.
  * A 32-bit `stco` that would overflow is refused: converting it to `co64` would change the moov size again.
+ * `refuseSaio` false: sample auxiliary information offsets are left as they are (the canonical form, see write.ts).
  */
-export function shiftChunkOffsets(bytes: Uint8Array, moov: BoxNode, base: number, map: OffsetMap): void {
+export function shiftChunkOffsets(
+  bytes: Uint8Array,
+  moov: BoxNode,
+  base: number,
+  map: OffsetMap,
+  refuseSaio = true,
+): void {
   // Sample auxiliary information offsets in a sample table are absolute too (CENC); they are not moved here.
-  for (const stbl of sampleTables(moov)) {
+  for (const stbl of refuseSaio ? sampleTables(moov) : []) {
     if (childrenOf(stbl, 'saio').length > 0) {
       throw new HeguiError(
         'format_unsupported',

@@ -6,9 +6,13 @@
  * it absorbs the difference when it can (nothing moves); otherwise `stco`/`co64` chunk offsets, `tfhd` base data
  * offsets and `tfra` moof offsets are moved with it. A `sidx` before a moved box and offsets this writer does not know
  * how to move are refused with `format_unsupported`.
+ *
+ * The canonical form (content binding, docs/signature-scheme.md) is the same walk with the placeholder label and
+ * without the free/skip boxes that follow the moov or an XMP uuid box (the room the writer lets absorb a label's
+ * size, so their size depends on the label history), every offset moved to match.
  */
 import { HeguiError, malformed, oversize } from '../../../errors.ts';
-import { type AigcRecord, serializeBare } from '../../aigc/record.ts';
+import { type AigcRecord, PLACEHOLDER_LABEL, serializeBare } from '../../aigc/record.ts';
 import { put32be } from '../../io/bytes.ts';
 import type { ByteSink } from '../../io/sink.ts';
 import { type ByteSource, MAX_READ } from '../../io/source.ts';
@@ -40,6 +44,9 @@ interface Segment {
   /** A free/skip box resized to absorb a neighbour's size change (0: dropped). */
   freeSize?: number;
 }
+
+/** `write`: free room after a changed box absorbs its size change; `canonical`: that room is left out. */
+type Mode = 'write' | 'canonical';
 
 interface Layout {
   segments: Segment[];
@@ -75,9 +82,37 @@ function planLayout(boxes: readonly Box[], replaced: ReadonlyMap<number, Uint8Ar
   return { segments, map: new OffsetMap(changes) };
 }
 
+/** Boxes whose size the writer lets the free room right after them absorb (see {@link planLayout}). */
+const absorbsFree = (b: Box): boolean => b.type === 'moov' || isXmpUuid(b);
+
+/**
+ * The canonical layout: the run of compact free/skip boxes after the moov or an XMP uuid box is dropped. The writer
+ * resizes the first box of that run or drops it when it reaches zero, so what is left of the run depends on the
+ * labels written before; free space carries nothing (ISO/IEC 14496-12 §8.1.2).
+ */
+function planCanonical(boxes: readonly Box[], replaced: ReadonlyMap<number, Uint8Array>): Layout {
+  const segments: Segment[] = [];
+  const changes: Change[] = [];
+  for (let i = 0; i < boxes.length; i++) {
+    const box = boxes[i]!;
+    const bytes = replaced.get(box.offset);
+    if (bytes) {
+      segments.push({ box, bytes });
+      changes.push({ start: box.offset, end: boxEnd(box), delta: bytes.length - box.size });
+    } else segments.push({ box });
+    if (!absorbsFree(box)) continue;
+    while (isPadding(boxes[i + 1])) {
+      const free = boxes[++i]!;
+      changes.push({ start: free.offset, end: boxEnd(free), delta: -free.size });
+    }
+  }
+  return { segments, map: new OffsetMap(changes) };
+}
+
 async function readBox(src: ByteSource, box: Box, limit: number, what: string): Promise<BoxBuffer> {
   if (box.size > limit) throw oversize(what, box.size, limit);
-  return { bytes: (await src.read(box.offset, box.size)).slice(), base: box.offset };
+  // A copy (offsets are patched in it), also when the source hands out Buffer views, whose slice() is not one.
+  return { bytes: new Uint8Array(await src.read(box.offset, box.size)), base: box.offset };
 }
 
 async function writeFree(src: ByteSource, out: ByteSink, free: Box, size: number): Promise<void> {
@@ -110,11 +145,21 @@ function refuseUnmovableTopLevel(boxes: readonly Box[], map: OffsetMap): void {
   }
 }
 
-export async function writeMp4(
+export function writeMp4(src: ByteSource, out: ByteSink, label: AigcRecord, options: WriteOptions = {}): Promise<void> {
+  return emitMp4(src, out, label, 'write', options);
+}
+
+/** The content-binding form: the placeholder label, without the free room the writer reuses (see above). */
+export function canonicalMp4(src: ByteSource, out: ByteSink): Promise<void> {
+  return emitMp4(src, out, { ...PLACEHOLDER_LABEL }, 'canonical', {});
+}
+
+async function emitMp4(
   src: ByteSource,
   out: ByteSink,
   label: AigcRecord,
-  options: WriteOptions = {},
+  mode: Mode,
+  options: WriteOptions,
 ): Promise<void> {
   const walk = await walkFile(src, true);
   const boxes = walk.boxes;
@@ -135,12 +180,16 @@ export async function writeMp4(
     if (stripped) replaced.set(b.offset, stripped);
   }
 
-  const { segments, map } = planLayout(boxes, replaced);
+  const { segments, map } = mode === 'write' ? planLayout(boxes, replaced) : planCanonical(boxes, replaced);
   if (!map.identity) {
-    refuseUnmovable(moov);
-    refuseUnmovableTopLevel(boxes, map);
+    // Offsets the writer cannot move make it refuse, so every file it wrote has them as they were: the canonical
+    // form keeps them unchanged rather than refusing.
+    if (mode === 'write') {
+      refuseUnmovable(moov);
+      refuseUnmovableTopLevel(boxes, map);
+    }
     const header = decodeBoxHeader(newMoov.subarray(0, MAX_HEADER), 0, newMoov.length, true);
-    shiftChunkOffsets(newMoov, parseBoxTree({ bytes: newMoov, base: 0 }, header, true), 0, map);
+    shiftChunkOffsets(newMoov, parseBoxTree({ bytes: newMoov, base: 0 }, header, true), 0, map, mode === 'write');
   }
 
   for (const seg of segments) {

@@ -32,6 +32,8 @@ export interface ZipEntry {
   localOffset: number;
   /** File offset of the entry's data (after the local header); set by {@link checkLocalHeaders}. */
   dataOffset: number;
+  /** The local header as stored (30 bytes + name + extra); set by {@link checkLocalHeaders}. */
+  local?: Uint8Array;
   /** True when any of its fields needed the ZIP64 extra field. */
   zip64: boolean;
 }
@@ -41,6 +43,11 @@ export interface ZipDirectory {
   /** File offset of the central directory, and of the end-of-central-directory record. */
   cdOffset: number;
   eocdOffset: number;
+  /** The central directory size the end record gives, and bytes in it after the last entry record. */
+  cdSize: number;
+  cdTrailing: number;
+  /** The end record's entry count for this disk (equal to the total in a one-disk archive). */
+  diskCount: number;
   /** The archive comment, kept on write. */
   comment: Uint8Array;
   zip64: boolean;
@@ -94,6 +101,9 @@ export async function readZipDirectory(src: ByteSource): Promise<ZipDirectory> {
     entries,
     cdOffset,
     eocdOffset,
+    cdSize,
+    cdTrailing: cd.length - p,
+    diskCount: u16le(rec, 8),
     comment,
     zip64: zip64 || entries.some((e) => e.zip64),
     badNames: badNames(entries),
@@ -214,7 +224,8 @@ export async function checkLocalHeaders(src: ByteSource, dir: ZipDirectory): Pro
     const nameLen = u16le(h, 26);
     const dataOffset = e.localOffset + 30 + nameLen + u16le(h, 28);
     if (dataOffset > limit) throw malformed('a ZIP local header runs into the next entry', e.localOffset);
-    const name = await src.read(e.localOffset + 30, nameLen);
+    const local = await src.read(e.localOffset, dataOffset - e.localOffset);
+    const name = local.subarray(30, 30 + nameLen);
     const central = e.central.subarray(46, 46 + u16le(e.central, 28));
     if (!Buffer.from(name).equals(Buffer.from(central))) {
       throw malformed('a ZIP local header names another entry than its central record', e.localOffset);
@@ -222,6 +233,7 @@ export async function checkLocalHeaders(src: ByteSource, dir: ZipDirectory): Pro
     if (dataOffset + e.compressedSize > src.size) throw truncated('a ZIP entry', dataOffset, e.compressedSize);
     if (dataOffset + e.compressedSize > limit) throw malformed('ZIP entries overlap', e.localOffset);
     e.dataOffset = dataOffset;
+    e.local = new Uint8Array(local);
   }
 }
 

@@ -1,5 +1,5 @@
 import { HeguiError, isHeguiError } from '../../../errors.ts';
-import type { AigcRecord } from '../../aigc/record.ts';
+import { type AigcRecord, serializeBare } from '../../aigc/record.ts';
 import { asciiBytes, indexOfBytes } from '../../io/bytes.ts';
 import type { ByteSink } from '../../io/sink.ts';
 import type { ByteSource } from '../../io/source.ts';
@@ -9,6 +9,7 @@ import { asWarning, PdfDocument } from './document.ts';
 import { infoAigc, loadInfo, loadXmp } from './labels.ts';
 import { dictGet } from './lexer.ts';
 import { readIndirectAt } from './objects.ts';
+import { withoutOwnUpdates } from './own-update.ts';
 import { scanRawAigc } from './raw-scan.ts';
 import { buildIncrementalUpdate } from './update.ts';
 
@@ -106,8 +107,10 @@ export const pdfCodec: Codec = {
         { offset: w.stray[0]!.offset },
       );
     }
-    const appended = await buildIncrementalUpdate(w.doc, label);
-    await out.copyFrom(src, 0, src.size);
+    // The previous label's update is replaced, not stacked on: relabelling is stable and the file does not grow.
+    const base = await withoutOwnUpdates(w.doc);
+    const appended = await buildIncrementalUpdate(base, serializeBare(label));
+    await out.copyFrom(src, 0, base.src.size);
     await out.write(appended);
   },
 

@@ -1,6 +1,5 @@
 import { deflateSync } from 'node:zlib';
 import { HeguiError, malformed } from '../../../errors.ts';
-import { type AigcRecord, serializeBare } from '../../aigc/record.ts';
 import { asciiBytes, concat, utf8 } from '../../io/bytes.ts';
 import { readXmpAigc, removeXmpAigc } from '../../xmp/xmp.ts';
 import type { PdfDocument } from './document.ts';
@@ -34,9 +33,9 @@ function dictBytes(buf: Uint8Array, entries: DictEntry[], extra: Uint8Array[]): 
   return concat(parts);
 }
 
-function infoObject(info: InfoDict | undefined, num: number, gen: number, label: AigcRecord): NewObject {
+function infoObject(info: InfoDict | undefined, num: number, gen: number, json: string): NewObject {
   const kept = info ? info.dict.entries.filter((e) => e.key !== 'AIGC') : [];
-  const value = concat([asciiBytes('/AIGC '), encodeLiteralString(encodeTextString(serializeBare(label)))]);
+  const value = concat([asciiBytes('/AIGC '), encodeLiteralString(encodeTextString(json))]);
   const dict = dictBytes(info?.buf ?? new Uint8Array(0), kept, [value]);
   return { num, gen, bytes: concat([asciiBytes(`${num} ${gen} obj\n`), dict, asciiBytes('\nendobj\n')]) };
 }
@@ -77,7 +76,8 @@ function trailerRaw(doc: PdfDocument, key: string): Uint8Array | undefined {
   return t ? concat([asciiBytes(`/${key} `), t.section.trailerBuf.subarray(t.value.start, t.value.end)]) : undefined;
 }
 
-export async function buildIncrementalUpdate(doc: PdfDocument, label: AigcRecord): Promise<Uint8Array> {
+/** The update appended to `doc` for the label `json` (bare JSON text). Deterministic: own-update.ts relies on it. */
+export async function buildIncrementalUpdate(doc: PdfDocument, json: string): Promise<Uint8Array> {
   if (doc.encrypted) {
     throw new HeguiError(
       'format_unsupported',
@@ -96,7 +96,7 @@ export async function buildIncrementalUpdate(doc: PdfDocument, label: AigcRecord
   const objects: NewObject[] = [];
   const infoNum = info?.ref?.num ?? next++;
   const infoGen = info?.ref?.gen ?? 0;
-  objects.push(infoObject(info, infoNum, infoGen, label));
+  objects.push(infoObject(info, infoNum, infoGen, json));
   if (xmp && readXmpAigc(xmp.packet).length > 0) objects.push(xmpObject(xmp));
   const asStream = doc.newest.kind === 'stream';
   const xrefNum = asStream ? next++ : -1;

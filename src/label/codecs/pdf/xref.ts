@@ -29,6 +29,14 @@ export interface XrefSection {
   trailerBuf: Uint8Array;
   /** A hybrid file's `/XRefStm` stream, read with this table. */
   xrefStm?: number;
+  /** The lowest file offset of an uncompressed object this section itself lists (where an update starts). */
+  firstObject?: number;
+}
+
+function firstObjectOf(used: Map<number, XrefEntry>): number | undefined {
+  let first: number | undefined;
+  for (const e of used.values()) if (e.type === 1 && (first === undefined || e.offset < first)) first = e.offset;
+  return first;
 }
 
 export interface XrefIndex {
@@ -165,6 +173,8 @@ function parseTable(lx: PdfLexer, offset: number): Section {
   const stm = dictGet(trailer, 'XRefStm');
   const section: XrefSection = { kind: 'table', offset, end: offset + lx.pos, trailer, trailerBuf: lx.buf };
   if (stm?.t === 'num' && stm.int && stm.v >= 0) section.xrefStm = stm.v;
+  const first = firstObjectOf(used);
+  if (first !== undefined) section.firstObject = first;
   return { section, used, free };
 }
 
@@ -228,5 +238,7 @@ async function readStream(src: ByteSource, offset: number): Promise<Section> {
     trailer: dict,
     trailerBuf: obj.buf,
   };
+  const first = firstObjectOf(used);
+  if (first !== undefined) section.firstObject = first;
   return { section, used, free };
 }
