@@ -112,8 +112,11 @@ for (const f of allFixtures) {
       assert.equal((await readdir(dir)).filter((n) => n.endsWith('.tmp')).length, 0, 'temporary file left behind');
     });
 
-    it('labelBytes gives the same bytes as writeLabel', async () => {
-      const viaBytes = await labelBytes(await readFile(original), first);
+    it("labelBytes gives the same bytes as writeLabel, and leaves the caller's Buffer as it was", async () => {
+      const input = await readFile(original);
+      const copy = Buffer.from(input);
+      const viaBytes = await labelBytes(input, first);
+      assert.ok(input.equals(copy), 'labelBytes changed the bytes it was given');
       const out = join(dir, 'again.bin');
       await writeLabel(original, first, { out });
       assert.ok(Buffer.from(viaBytes).equals(await readFile(out)));

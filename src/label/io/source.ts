@@ -41,9 +41,13 @@ export class BufferSource implements ByteSource {
   readonly stable = true;
   readonly size: number;
   readonly head: Uint8Array;
-  constructor(private readonly bytes: Uint8Array) {
+  private readonly bytes: Uint8Array;
+  constructor(bytes: Uint8Array) {
+    // A plain Uint8Array view: a Node Buffer's `slice` returns a view, and a codec that slices a read to edit it
+    // must get a copy, never a window onto the caller's bytes.
+    this.bytes = Buffer.isBuffer(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) : bytes;
     this.size = bytes.length;
-    this.head = bytes.subarray(0, HEAD_BYTES);
+    this.head = this.bytes.subarray(0, HEAD_BYTES);
   }
   async read(offset: number, length: number): Promise<Uint8Array> {
     checkRange(this.size, offset, length);
