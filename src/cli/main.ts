@@ -1,10 +1,12 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isHeguiError } from '../errors.ts';
 import '../label/codecs/index.ts';
+import { registerExportCommand } from './commands/export.ts';
 import { registerHashCommand } from './commands/hash.ts';
 import { registerIdCommand } from './commands/id.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { labelCommand } from './commands/label.ts';
+import { registerLogCommand } from './commands/log.ts';
 import { consoleOutput, type Output } from './output.ts';
 
 /** Exit codes: 0 success, 1 some file failed or a check did not pass, 2 usage or unexpected error. */
@@ -46,6 +48,8 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
 
   registerIdCommand(program, io, (c) => (code = c));
   registerHashCommand(program, io, (c) => (code = c));
+  registerLogCommand(program, io, (c) => (code = c));
+  registerExportCommand(program, io, (c) => (code = c));
 
   try {
     await program.parseAsync(argv);

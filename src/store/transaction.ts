@@ -42,7 +42,10 @@ export function scopeOf(trx: object): TransactionScope | undefined {
  * that their audit event is appended in the same transaction. On SQLite the transaction holds the database's write
  * lock from its start; on PostgreSQL it is READ COMMITTED, and the audit log locks its head row at the first append.
  */
-export async function runInTransaction<T>(db: Kysely<StoreSchema>, fn: (trx: StoreTransaction) => Promise<T>): Promise<T> {
+export async function runInTransaction<T>(
+  db: Kysely<StoreSchema>,
+  fn: (trx: StoreTransaction) => Promise<T>,
+): Promise<T> {
   return db.transaction().execute(async (trx) => {
     const scope = new TransactionScope();
     scopes.set(trx, scope);

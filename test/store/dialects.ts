@@ -97,7 +97,9 @@ async function sqliteDatabase(migrate: boolean): Promise<{ db: TestDatabase; dis
   };
 }
 
-async function postgresDatabase(opts: { migrate?: boolean }): Promise<{ db: TestDatabase; dispose: () => Promise<void> }> {
+async function postgresDatabase(opts: {
+  migrate?: boolean;
+}): Promise<{ db: TestDatabase; dispose: () => Promise<void> }> {
   const name = `hegui_t_${process.pid}_${randomBytes(4).toString('hex')}`;
   const template = opts.migrate === false ? 'template0' : await migratedTemplate();
   await admin(async (c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));

@@ -16,7 +16,10 @@ forEachDialect('store', (ctx) => {
     const row = await db.selectFrom('audit_node').selectAll().where('level', '=', 3).executeTakeFirstOrThrow();
     assert.deepEqual(row, { level: 3, idx: 2 ** 40 + 7, hash: bytes });
     assert.ok(Buffer.isBuffer(row.hash));
-    const count = await db.selectFrom('audit_node').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const count = await db
+      .selectFrom('audit_node')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     assert.equal(count.n, 1);
     await db.deleteFrom('audit_node').execute();
   });
@@ -56,7 +59,13 @@ forEachDialect('store', (ctx) => {
       scope.beforeCommit(async () => void seen.push('b'));
     });
     assert.deepEqual(seen, ['a', 'b', 'c']);
-    assert.ok(await store.db.selectFrom('audit_signing_key').select('key_id').where('key_id', '=', 'from-hook').executeTakeFirst());
+    assert.ok(
+      await store.db
+        .selectFrom('audit_signing_key')
+        .select('key_id')
+        .where('key_id', '=', 'from-hook')
+        .executeTakeFirst(),
+    );
     const failed: string[] = [];
     await assert.rejects(
       store.transaction(async (trx) => {
@@ -72,7 +81,8 @@ forEachDialect('store', (ctx) => {
   it('sets up the connection as documented', async () => {
     const { store } = ctx.db;
     if (ctx.dialect === 'sqlite') {
-      const pragma = async (p: string) => Object.values((await sql.raw(`pragma ${p}`).execute(store.db)).rows[0] as object)[0];
+      const pragma = async (p: string) =>
+        Object.values((await sql.raw(`pragma ${p}`).execute(store.db)).rows[0] as object)[0];
       assert.equal(await pragma('journal_mode'), 'wal');
       assert.equal(await pragma('foreign_keys'), 1);
       assert.ok(Number(await pragma('busy_timeout')) >= 1000);
@@ -85,7 +95,13 @@ forEachDialect('store', (ctx) => {
     await assert.rejects(
       store.db
         .insertInto('audit_checkpoint')
-        .values({ tree_size: 1, root_hash: Buffer.alloc(32), created_at: 'x', key_id: 'nope', signature: Buffer.alloc(1) })
+        .values({
+          tree_size: 1,
+          root_hash: Buffer.alloc(32),
+          created_at: 'x',
+          key_id: 'nope',
+          signature: Buffer.alloc(1),
+        })
         .execute(),
     );
   });

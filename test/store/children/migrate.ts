@@ -14,8 +14,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Each migration records that it ran and keeps its lock a while, so a second process would overlap it. */
 const step = (n: number): StoreMigration => ({
   async up(db) {
-    if (n === 1) await db.schema.createTable('migration_run').addColumn('name', 'text').addColumn('pid', 'integer').execute();
-    await db.insertInto('migration_run').values({ name: `m${n}`, pid: process.pid }).execute();
+    if (n === 1)
+      await db.schema.createTable('migration_run').addColumn('name', 'text').addColumn('pid', 'integer').execute();
+    await db
+      .insertInto('migration_run')
+      .values({ name: `m${n}`, pid: process.pid })
+      .execute();
     await sleep(300);
     await db.schema.createTable(`made_by_m${n}`).addColumn('x', 'integer').execute();
   },

@@ -24,7 +24,10 @@ const STATEMENT_CACHE_LIMIT = 500;
  * on (off by default in SQLite), a busy timeout (another process may hold the write lock). The returned object is what
  * Kysely's dialect expects, with prepared statements reused by SQL text.
  */
-export function openSqliteFile(file: string, opts: SqliteFileOptions = {}): { db: SqliteDatabase; raw: Database.Database } {
+export function openSqliteFile(
+  file: string,
+  opts: SqliteFileOptions = {},
+): { db: SqliteDatabase; raw: Database.Database } {
   let raw: Database.Database;
   try {
     if (!opts.readonly) mkdirSync(dirname(file), { recursive: true });

@@ -1,0 +1,194 @@
+/**
+ * SQL access of the audit log, the same on SQLite and PostgreSQL. Everything dialect-specific is a capability flag:
+ * the head row is locked with SELECT … FOR UPDATE on PostgreSQL; on SQLite the transaction already holds the write lock.
+ */
+import type { Kysely } from 'kysely';
+import { HeguiError } from '../../errors.ts';
+import type { DialectCapabilities } from '../../store/dialect/capabilities.ts';
+import type { AuditEntryTable, AuditNodeTable } from '../../store/schema/audit-tables.ts';
+import type { StoreSchema } from '../../store/schema/index.ts';
+import type { SignedCheckpoint } from './checkpoint.ts';
+import { decodeFrontier, encodeFrontier } from './merkle/frontier.ts';
+import type { Block } from './merkle/shape.ts';
+import type { SignatureAlgorithm } from './signing-key.ts';
+
+type Db = Kysely<StoreSchema>;
+
+export interface LogHead {
+  logId: string;
+  size: number;
+  frontier: Buffer[];
+  lastLoggedAt: string | null;
+}
+
+export type EntryRow = AuditEntryTable;
+
+export class SqlAuditStore {
+  constructor(
+    readonly db: Db,
+    readonly dialect: DialectCapabilities,
+  ) {}
+
+  /** Read the head, locking it until the transaction ends (the one place appends are serialised). */
+  async lockHead(trx: Db): Promise<LogHead> {
+    let q = trx.selectFrom('audit_head').selectAll().where('id', '=', 1);
+    if (this.dialect.supportsForUpdate) q = q.forUpdate();
+    return toHead(await q.executeTakeFirst());
+  }
+
+  async readHead(db: Db = this.db): Promise<LogHead> {
+    return toHead(await db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirst());
+  }
+
+  async writeHead(trx: Db, head: LogHead): Promise<void> {
+    await trx
+      .updateTable('audit_head')
+      .set({ tree_size: head.size, frontier: encodeFrontier(head.frontier), last_logged_at: head.lastLoggedAt })
+      .where('id', '=', 1)
+      .execute();
+  }
+
+  async insertEntry(trx: Db, row: EntryRow): Promise<void> {
+    await trx.insertInto('audit_entry').values(row).execute();
+  }
+
+  async insertNodes(trx: Db, rows: AuditNodeTable[]): Promise<void> {
+    const per = Math.floor(this.dialect.maxParameters / 3);
+    for (let i = 0; i < rows.length; i += per) {
+      await trx
+        .insertInto('audit_node')
+        .values(rows.slice(i, i + per))
+        .execute();
+    }
+  }
+
+  /** Hashes of perfect subtrees: level 0 from the entries' leaf hashes, higher levels from the node table. */
+  async subtreeHashes(blocks: readonly Block[], db: Db = this.db): Promise<Buffer[]> {
+    const leaves = blocks.filter((b) => b.level === 0).map((b) => b.index);
+    const inner = blocks.filter((b) => b.level > 0);
+    const found = new Map<string, Buffer>();
+    if (leaves.length > 0) {
+      const rows = await db.selectFrom('audit_entry').select(['idx', 'leaf_hash']).where('idx', 'in', leaves).execute();
+      for (const r of rows) found.set(`0:${r.idx}`, r.leaf_hash);
+    }
+    if (inner.length > 0) {
+      const rows = await db
+        .selectFrom('audit_node')
+        .selectAll()
+        .where((eb) => eb.or(inner.map((b) => eb.and([eb('level', '=', b.level), eb('idx', '=', b.index)]))))
+        .execute();
+      for (const r of rows) found.set(`${r.level}:${r.idx}`, r.hash);
+    }
+    return blocks.map((b) => {
+      const h = found.get(`${b.level}:${b.index}`);
+      if (!h) {
+        throw new HeguiError('malformed', `the log has no stored hash for subtree ${b.level}/${b.index}`, {
+          level: b.level,
+          index: b.index,
+        });
+      }
+      return h;
+    });
+  }
+
+  async entry(index: number, db: Db = this.db): Promise<EntryRow | undefined> {
+    return db.selectFrom('audit_entry').selectAll().where('idx', '=', index).executeTakeFirst();
+  }
+
+  /** Entries with index in [from, to), in order. */
+  async entries(from: number, to: number, db: Db = this.db): Promise<EntryRow[]> {
+    return db
+      .selectFrom('audit_entry')
+      .selectAll()
+      .where('idx', '>=', from)
+      .where('idx', '<', to)
+      .orderBy('idx')
+      .execute();
+  }
+
+  /** The index range [first, last] of the entries logged in [from, to), or null when there are none. */
+  async indexRangeOfPeriod(
+    from: string,
+    to: string,
+    db: Db = this.db,
+  ): Promise<{ first: number; last: number } | null> {
+    const r = await db
+      .selectFrom('audit_entry')
+      .select((eb) => [eb.fn.min('idx').as('first'), eb.fn.max('idx').as('last')])
+      .where('logged_at', '>=', from)
+      .where('logged_at', '<', to)
+      .executeTakeFirst();
+    return r?.first == null || r.last == null ? null : { first: Number(r.first), last: Number(r.last) };
+  }
+
+  async insertCheckpoint(trx: Db, c: SignedCheckpoint): Promise<void> {
+    await trx
+      .insertInto('audit_checkpoint')
+      .values({
+        tree_size: c.treeSize,
+        root_hash: Buffer.from(c.rootHash, 'hex'),
+        created_at: c.createdAt,
+        key_id: c.keyId,
+        signature: Buffer.from(c.signature, 'base64'),
+      })
+      .execute();
+  }
+
+  /** Checkpoints in order of size: all, or the latest, or the first covering `minSize` entries. */
+  async checkpoints(opts: { latest?: boolean; minSize?: number } = {}, db: Db = this.db): Promise<SignedCheckpoint[]> {
+    let q = db
+      .selectFrom('audit_checkpoint as c')
+      .innerJoin('audit_signing_key as k', 'k.key_id', 'c.key_id')
+      .innerJoin('audit_head as h', (j) => j.on('h.id', '=', 1))
+      .select(['h.log_id', 'c.tree_size', 'c.root_hash', 'c.created_at', 'c.key_id', 'k.algorithm', 'c.signature']);
+    if (opts.minSize !== undefined) q = q.where('c.tree_size', '>=', opts.minSize);
+    q = opts.latest ? q.orderBy('c.tree_size', 'desc').limit(1) : q.orderBy('c.tree_size', 'asc');
+    if (opts.minSize !== undefined && !opts.latest) q = q.limit(1);
+    const rows = await q.execute();
+    return rows.map((r) => ({
+      logId: r.log_id,
+      treeSize: r.tree_size,
+      rootHash: r.root_hash.toString('hex'),
+      createdAt: r.created_at,
+      keyId: r.key_id,
+      algorithm: r.algorithm as SignatureAlgorithm,
+      signature: r.signature.toString('base64'),
+    }));
+  }
+
+  async publicKeys(
+    db: Db = this.db,
+  ): Promise<{ keyId: string; algorithm: string; publicKey: string; addedAt: string }[]> {
+    const rows = await db.selectFrom('audit_signing_key').selectAll().orderBy('added_at').execute();
+    return rows.map((r) => ({ keyId: r.key_id, algorithm: r.algorithm, publicKey: r.public_key, addedAt: r.added_at }));
+  }
+
+  /** Record a public key; false when it was there already. */
+  async addPublicKey(
+    trx: Db,
+    k: { keyId: string; algorithm: string; publicKey: string; addedAt: string },
+  ): Promise<boolean> {
+    const have = await trx
+      .selectFrom('audit_signing_key')
+      .select('key_id')
+      .where('key_id', '=', k.keyId)
+      .executeTakeFirst();
+    if (have) return false;
+    await trx
+      .insertInto('audit_signing_key')
+      .values({ key_id: k.keyId, algorithm: k.algorithm, public_key: k.publicKey, added_at: k.addedAt })
+      .execute();
+    return true;
+  }
+}
+
+function toHead(row: StoreSchema['audit_head'] | undefined): LogHead {
+  if (!row) throw new HeguiError('malformed', 'the audit log has no head row: is the database migrated?');
+  const frontier = decodeFrontier(row.frontier, row.tree_size);
+  if (!frontier) {
+    throw new HeguiError('malformed', 'the audit log head is damaged (its frontier does not fit its size)', {
+      size: row.tree_size,
+    });
+  }
+  return { logId: row.log_id, size: row.tree_size, frontier, lastLoggedAt: row.last_logged_at };
+}
