@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { HeguiError } from '../../errors.ts';
+import { HeguiError, isHeguiError } from '../../errors.ts';
 import { MANIFEST } from '../../platform/audit/export/manifest.ts';
 import type { VerifyReport } from '../../platform/audit/verify/report.ts';
 import { verifyDatabase } from '../../platform/audit/verify/verify-database.ts';
@@ -32,28 +32,39 @@ export function registerLogCommand(program: Command, io: Output, setExit: (code:
     .option('--public-key <files...>', 'trust only these public keys (PEM) for checkpoint signatures')
     .option('--json', 'print the report as JSON on stdout')
     .action(async (exportDir: string | undefined, o: VerifyFlags) => {
-      const publicKeys = o.publicKey?.map(readKey);
       let r: VerifyReport;
-      if (exportDir !== undefined) {
-        if (o.data || o.database) throw new HeguiError('usage', 'give an export folder or --data/--database, not both');
-        if (!isFile(join(exportDir, MANIFEST))) {
-          throw new HeguiError('usage', `${exportDir} is not an export folder (no ${MANIFEST})`);
-        }
-        r = await verifyExport(exportDir, publicKeys ? { publicKeys } : {});
-      } else {
-        const store = await openExistingStore(o, { readonly: true });
-        try {
-          r = await verifyDatabase(store.db, store.location, publicKeys ? { publicKeys } : {});
-        } catch (e) {
-          throw asStoreError(e, store.location);
-        } finally {
-          await store.close();
-        }
+      try {
+        r = await verifySource(exportDir, o);
+      } catch (e) {
+        // Exit 2 when the source cannot be read at all: 1 means "read, and found wrong".
+        if (!isHeguiError(e) || e.code === 'usage') throw e;
+        process.stderr.write(`hegui: ${e.message}\n`);
+        setExit(2);
+        return;
       }
       if (o.json) io.json(r);
       else for (const line of describe(r)) io.out(line);
       setExit(r.ok ? 0 : 1);
     });
+}
+
+async function verifySource(exportDir: string | undefined, o: VerifyFlags): Promise<VerifyReport> {
+  const publicKeys = o.publicKey?.map(readKey);
+  if (exportDir !== undefined) {
+    if (o.data || o.database) throw new HeguiError('usage', 'give an export folder or --data/--database, not both');
+    if (!isFile(join(exportDir, MANIFEST))) {
+      throw new HeguiError('usage', `${exportDir} is not an export folder (no ${MANIFEST})`);
+    }
+    return verifyExport(exportDir, publicKeys ? { publicKeys } : {});
+  }
+  const store = await openExistingStore(o, { readonly: true });
+  try {
+    return await verifyDatabase(store.db, store.location, publicKeys ? { publicKeys } : {});
+  } catch (e) {
+    throw asStoreError(e, store.location);
+  } finally {
+    await store.close();
+  }
 }
 
 function describe(r: VerifyReport): string[] {

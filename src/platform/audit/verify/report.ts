@@ -46,27 +46,29 @@ export interface VerifyReport {
 
 export const MAX_PROBLEMS = 100;
 
-/** Collects problems, keeping the first MAX_PROBLEMS and the lowest entry named. */
+/**
+ * How precisely a problem locates the bad entry: the entry itself; the lowest stored subtree that disagrees (one of
+ * its entries, usually a pair); or the range between the last matching checkpoint and the first failing one.
+ */
+export type Precision = 'entry' | 'subtree' | 'checkpoint';
+
+/** Collects problems, keeping the first MAX_PROBLEMS and, per precision, the lowest entry named. */
 export class ProblemList {
   readonly list: Problem[] = [];
   count = 0;
-  #exact: number | null = null;
-  #rangeStart: number | null = null;
+  readonly #lowest: Record<Precision, number | null> = { entry: null, subtree: null, checkpoint: null };
 
-  /**
-   * `entry` names the entry found bad, or with `range` the first entry of a range known to hold a bad one (a root that
-   * does not match): the first bad entry is an exact one when there is any.
-   */
-  add(code: ProblemCode, message: string, entry?: number, range?: 'range'): void {
+  add(code: ProblemCode, message: string, entry?: number, precision: Precision = 'entry'): void {
     this.count++;
     if (this.list.length < MAX_PROBLEMS)
       this.list.push(entry === undefined ? { code, message } : { code, entry, message });
     if (entry === undefined) return;
-    if (range) this.#rangeStart = this.#rangeStart === null ? entry : Math.min(this.#rangeStart, entry);
-    else this.#exact = this.#exact === null ? entry : Math.min(this.#exact, entry);
+    const low = this.#lowest[precision];
+    this.#lowest[precision] = low === null ? entry : Math.min(low, entry);
   }
 
+  /** The first bad entry, from the most precise kind of problem found. */
   get firstBadEntry(): number | null {
-    return this.#exact ?? this.#rangeStart;
+    return this.#lowest.entry ?? this.#lowest.subtree ?? this.#lowest.checkpoint;
   }
 }

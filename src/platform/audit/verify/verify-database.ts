@@ -39,6 +39,7 @@ export async function verifyDatabase(
   let lastGood = 0; // entries proven by the last checkpoint that matched
   let previousLoggedAt: string | null = null;
   let purged = 0;
+  const disagreeing = new Set<string>(); // stored nodes found wrong: their ancestors' disagreement is a consequence
   const checkCheckpointsAt = (treeSize: number) => {
     while (nextCp < checkpoints.length && checkpoints[nextCp]!.treeSize <= treeSize) {
       const c = checkpoints[nextCp++]!;
@@ -50,7 +51,7 @@ export async function verifyDatabase(
           'checkpoint_root_mismatch',
           `entries ${lastGood}–${treeSize - 1} do not produce the root signed at size ${treeSize} (altered)`,
           lastGood,
-          'range',
+          'checkpoint',
         );
       }
     }
@@ -107,7 +108,7 @@ export async function verifyDatabase(
       size++;
       checkCheckpointsAt(size);
     }
-    if (gapAt === null) await checkNodes(db, completed, problems);
+    if (gapAt === null) await checkNodes(db, completed, problems, disagreeing);
   }
 
   const headSize = headRow?.tree_size ?? 0;
@@ -185,6 +186,7 @@ async function checkNodes(
   db: Kysely<StoreSchema>,
   completed: { level: number; idx: number; hash: Buffer }[],
   problems: ProblemList,
+  disagreeing: Set<string>,
 ): Promise<void> {
   if (completed.length === 0) return;
   const ranges = new Map<number, [number, number]>();
@@ -208,8 +210,13 @@ async function checkNodes(
     const first = n.idx * 2 ** n.level;
     const span = `entries ${first}–${first + 2 ** n.level - 1}`;
     const h = stored.get(`${n.level}:${n.idx}`);
-    if (!h) problems.add('node_missing', `the stored hash over ${span} is missing`, first);
-    else if (!h.equals(n.hash))
-      problems.add('node_mismatch', `the stored hash over ${span} disagrees with them`, first);
+    if (!h) problems.add('node_missing', `the stored hash over ${span} is missing`, first, 'subtree');
+    else if (!h.equals(n.hash)) {
+      disagreeing.add(`${n.level}:${n.idx}`);
+      const below = [`${n.level - 1}:${2 * n.idx}`, `${n.level - 1}:${2 * n.idx + 1}`];
+      if (!below.some((k) => disagreeing.has(k))) {
+        problems.add('node_mismatch', `the stored hash over ${span} disagrees with them`, first, 'subtree');
+      }
+    }
   }
 }

@@ -99,7 +99,7 @@ export async function verifyExport(dir: string, opts: { publicKeys?: string[] } 
         'proof_invalid',
         `entries ${first}–${last} do not produce the checkpoint's root (altered)`,
         first,
-        'range',
+        'checkpoint',
       );
     }
   }
