@@ -11,7 +11,8 @@ import { checkpointBody, type SignedCheckpoint } from './checkpoint.ts';
 import { type AuditEvent, entryLeafHash, prepareEvent, sha256 } from './leaf.ts';
 import { appendToFrontier, rootOfFrontier } from './merkle/frontier.ts';
 import { EMPTY_ROOT } from './merkle/hash.ts';
-import { consistencyPath, hashesOfRanges, inclusionPath } from './merkle/proofs.ts';
+import { hashesOfRanges } from './merkle/proofs.ts';
+import { consistencyRanges, inclusionRanges, type LeafRange } from './merkle/shape.ts';
 import type { CheckpointSigner } from './signing-key.ts';
 import type { LogHead, SqlAuditStore } from './sql-audit-store.ts';
 
@@ -193,53 +194,52 @@ export class AuditLog {
 
   /** Proof that entry `index` is in the tree of `treeSize` entries (default: the current size). */
   async inclusionProof(index: number, treeSize?: number): Promise<InclusionProof> {
-    const size = await this.#checkSize(treeSize);
-    if (!Number.isSafeInteger(index) || index < 0 || index >= size) {
+    const size = treeSize ?? (await this.#sql.readHead()).size;
+    if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) {
       throw new HeguiError('usage', `entry ${index} is not in a tree of ${size} entries`, { index, treeSize: size });
     }
-    const source = (b: Parameters<SqlAuditStore['subtreeHashes']>[0]) => this.#sql.subtreeHashes(b);
-    const [path, [root], [leaf]] = await Promise.all([
-      inclusionPath(source, index, size),
-      hashesOfRanges(source, [[0, size]]),
-      hashesOfRanges(source, [[index, index + 1]]),
-    ]);
-    return { index, treeSize: size, leafHash: hex(leaf!), rootHash: hex(root!), path: path.map(hex) };
+    // Path, root and leaf in one batch of stored hashes.
+    const hashes = await this.#hashes([...inclusionRanges(index, size), [0, size], [index, index + 1]], size);
+    const [root, leaf] = hashes.splice(-2);
+    return { index, treeSize: size, leafHash: hex(leaf!), rootHash: hex(root!), path: hashes.map(hex) };
   }
 
   /** Proof that the tree of `first` entries is a prefix of the tree of `second` (default: the current size). */
   async consistencyProof(first: number, second?: number): Promise<ConsistencyProof> {
-    const size = await this.#checkSize(second);
-    if (!Number.isSafeInteger(first) || first < 1 || first > size) {
+    const size = second ?? (await this.#sql.readHead()).size;
+    if (!Number.isSafeInteger(first) || !Number.isSafeInteger(size) || first < 1 || first > size) {
       throw new HeguiError('usage', `a consistency proof needs 1 ≤ first ≤ second (${first}, ${size})`, {
         first,
         second: size,
       });
     }
-    const source = (b: Parameters<SqlAuditStore['subtreeHashes']>[0]) => this.#sql.subtreeHashes(b);
-    const [path, [r1, r2]] = await Promise.all([
-      consistencyPath(source, first, size),
-      hashesOfRanges(source, [
-        [0, first],
-        [0, size],
-      ]),
-    ]);
-    return { first, second: size, firstRootHash: hex(r1!), secondRootHash: hex(r2!), path: path.map(hex) };
+    const ranges = first === size ? [] : consistencyRanges(first, size);
+    const hashes = await this.#hashes([...ranges, [0, first], [0, size]], size);
+    const [r1, r2] = hashes.splice(-2);
+    return { first, second: size, firstRootHash: hex(r1!), secondRootHash: hex(r2!), path: hashes.map(hex) };
   }
 
   /** MTH of the first `treeSize` entries. */
   async rootAt(treeSize: number): Promise<string> {
     if (treeSize === 0) return hex(EMPTY_ROOT);
-    const [root] = await hashesOfRanges((b) => this.#sql.subtreeHashes(b), [[0, await this.#checkSize(treeSize)]]);
+    const [root] = await this.#hashes([[0, treeSize]], treeSize);
     return hex(root!);
   }
 
-  async #checkSize(treeSize: number | undefined): Promise<number> {
-    const current = (await this.#sql.readHead()).size;
-    if (treeSize === undefined) return current;
-    if (!Number.isSafeInteger(treeSize) || treeSize < 1 || treeSize > current) {
-      throw new HeguiError('usage', `the log has ${current} entries; no tree of ${treeSize}`, { treeSize, current });
+  /** Hashes of RFC ranges; a hash missing because `size` is past the log is a usage error, not damage. */
+  async #hashes(ranges: LeafRange[], size: number): Promise<Buffer[]> {
+    try {
+      return await hashesOfRanges((b) => this.#sql.subtreeHashes(b), ranges);
+    } catch (e) {
+      const current = (await this.#sql.readHead()).size;
+      if (size > current) {
+        throw new HeguiError('usage', `the log has ${current} entries; no tree of ${size}`, {
+          treeSize: size,
+          current,
+        });
+      }
+      throw e;
     }
-    return treeSize;
   }
 }
 

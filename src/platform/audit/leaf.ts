@@ -6,9 +6,10 @@
  *   leaf = UTF-8 of JSON.stringify(["hegui.audit/v1", index, loggedAt, type, actor, subject, payloadSha256Hex])
  *   leaf hash = SHA-256(0x00 ‖ leaf)                                           (RFC 9162 §2.1.1)
  */
-import { createHash } from 'node:crypto';
 import { HeguiError } from '../../errors.ts';
-import { leafHash } from './merkle/hash.ts';
+import { leafHash, sha256 } from './merkle/hash.ts';
+
+export { sha256 };
 
 export const LEAF_FORMAT = 'hegui.audit/v1';
 
@@ -51,10 +52,6 @@ export function leafBytes(f: LeafFields): Buffer {
 
 export function entryLeafHash(f: LeafFields): Buffer {
   return leafHash(leafBytes(f));
-}
-
-export function sha256(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
 }
 
 /** Check an event and give its payload text; errors name the field, never its value. */

@@ -2,7 +2,7 @@
  * SQL access of the audit log, the same on SQLite and PostgreSQL. Everything dialect-specific is a capability flag:
  * the head row is locked with SELECT … FOR UPDATE on PostgreSQL; on SQLite the transaction already holds the write lock.
  */
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { HeguiError } from '../../errors.ts';
 import type { DialectCapabilities } from '../../store/dialect/capabilities.ts';
 import type { AuditEntryTable, AuditNodeTable } from '../../store/schema/audit-tables.ts';
@@ -22,6 +22,18 @@ export interface LogHead {
 }
 
 export type EntryRow = AuditEntryTable;
+
+const ENTRY_COLUMNS = [
+  'idx',
+  'logged_at',
+  'type',
+  'actor',
+  'subject',
+  'payload',
+  'payload_sha256',
+  'leaf_hash',
+  'purged_at',
+] as const satisfies readonly (keyof EntryRow)[];
 
 export class SqlAuditStore {
   constructor(
@@ -48,8 +60,20 @@ export class SqlAuditStore {
       .execute();
   }
 
+  #insertEntrySql: string | undefined;
+
+  /** The hot path of every platform write: the statement is compiled once (columns in ENTRY_COLUMNS order). */
   async insertEntry(trx: Db, row: EntryRow): Promise<void> {
-    await trx.insertInto('audit_entry').values(row).execute();
+    this.#insertEntrySql ??= trx
+      .insertInto('audit_entry')
+      .values(Object.fromEntries(ENTRY_COLUMNS.map((c) => [c, row[c]])) as unknown as EntryRow)
+      .compile().sql;
+    await trx.executeQuery(
+      CompiledQuery.raw(
+        this.#insertEntrySql,
+        ENTRY_COLUMNS.map((c) => row[c]),
+      ),
+    );
   }
 
   async insertNodes(trx: Db, rows: AuditNodeTable[]): Promise<void> {
@@ -62,23 +86,24 @@ export class SqlAuditStore {
     }
   }
 
-  /** Hashes of perfect subtrees: level 0 from the entries' leaf hashes, higher levels from the node table. */
+  /**
+   * Hashes of perfect subtrees in one query: level 0 from the entries' leaf hashes, higher levels from the node table.
+   * Throws `malformed` naming the first one missing (a tree size past the log's, or a damaged node cache).
+   */
   async subtreeHashes(blocks: readonly Block[], db: Db = this.db): Promise<Buffer[]> {
     const leaves = blocks.filter((b) => b.level === 0).map((b) => b.index);
     const inner = blocks.filter((b) => b.level > 0);
+    const nodes = db
+      .selectFrom('audit_node')
+      .select(['level', 'idx', 'hash'])
+      .where((eb) => eb.or(inner.map((b) => eb.and([eb('level', '=', b.level), eb('idx', '=', b.index)]))));
+    const entries = db
+      .selectFrom('audit_entry')
+      .select([sql<number>`0`.as('level'), 'idx', 'leaf_hash as hash'])
+      .where('idx', 'in', leaves);
+    const query = leaves.length === 0 ? nodes : inner.length === 0 ? entries : entries.unionAll(nodes);
     const found = new Map<string, Buffer>();
-    if (leaves.length > 0) {
-      const rows = await db.selectFrom('audit_entry').select(['idx', 'leaf_hash']).where('idx', 'in', leaves).execute();
-      for (const r of rows) found.set(`0:${r.idx}`, r.leaf_hash);
-    }
-    if (inner.length > 0) {
-      const rows = await db
-        .selectFrom('audit_node')
-        .selectAll()
-        .where((eb) => eb.or(inner.map((b) => eb.and([eb('level', '=', b.level), eb('idx', '=', b.index)]))))
-        .execute();
-      for (const r of rows) found.set(`${r.level}:${r.idx}`, r.hash);
-    }
+    for (const r of await query.execute()) found.set(`${r.level}:${r.idx}`, r.hash);
     return blocks.map((b) => {
       const h = found.get(`${b.level}:${b.index}`);
       if (!h) {
