@@ -100,7 +100,7 @@ async function appendRates(label: string, store: Store, audit: AuditSlice): Prom
 
 const fmt = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(0)).padStart(7);
 
-async function proofLatency(label: string, store: Store, audit: AuditSlice): Promise<void> {
+async function proofLatency(label: string, audit: AuditSlice): Promise<void> {
   const size = (await audit.log.head()).treeSize;
   const rnd = (n: number) => Math.floor(Math.random() * n);
   for (const [kind, fn] of [
@@ -159,7 +159,7 @@ async function bigLog(label: string, opts: StoreOptions, keyFile: string): Promi
       console.log(` in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     }
     const audit = await createAuditLog(store, { signingKeyFile: keyFile });
-    await proofLatency(label, store, audit);
+    await proofLatency(label, audit);
   });
 }
 
