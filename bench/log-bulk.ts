@@ -5,6 +5,7 @@
 
 import { entryLeafHash, sha256 } from '../src/platform/audit/leaf.ts';
 import { appendToFrontier, encodeFrontier } from '../src/platform/audit/merkle/frontier.ts';
+import { nodePos } from '../src/platform/audit/merkle/shape.ts';
 import type { Store } from '../src/store/index.ts';
 import type { AuditEntryTable, AuditNodeTable } from '../src/store/schema/audit-tables.ts';
 
@@ -13,7 +14,7 @@ export async function bulkLoad(store: Store, total: number, onProgress: (done: n
   if (head.tree_size !== 0) throw new Error('bulk load needs an empty log');
   const frontier: Buffer[] = [];
   const perStatementEntries = Math.floor(store.dialect.maxParameters / 9 / 2);
-  const perStatementNodes = Math.floor(store.dialect.maxParameters / 3 / 2);
+  const perStatementNodes = Math.floor(store.dialect.maxParameters / 2 / 2);
   const t0 = Date.parse('2025-01-01T00:00:00Z');
   let lastLoggedAt = '';
   for (let start = 0; start < total; start += 50_000) {
@@ -33,7 +34,7 @@ export async function bulkLoad(store: Store, total: number, onProgress: (done: n
         payloadSha256,
       };
       const leaf = entryLeafHash(row);
-      appendToFrontier(frontier, i, leaf, (level, idx, hash) => nodes.push({ level, idx, hash }));
+      appendToFrontier(frontier, i, leaf, (level, idx, hash) => nodes.push({ pos: nodePos(level, idx), hash }));
       entries.push({
         idx: i,
         logged_at: loggedAt,

@@ -5,8 +5,10 @@
  * bulk load that computes the same hashes. `npm run bench -- log`. PostgreSQL comes from HEGUI_BENCH_DATABASE_URL or
  * HEGUI_TEST_DATABASE_URL (a role allowed to create databases); without it that half is skipped.
  */
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { type AuditSlice, createAuditLog } from '../src/platform/audit/create-audit-log.ts';
 import { openStore, type Store, type StoreOptions } from '../src/store/index.ts';
@@ -163,8 +165,17 @@ async function bigLog(label: string, opts: StoreOptions, keyFile: string): Promi
   });
 }
 
+/** A short hash of the migrations' source: a cached bench log is rebuilt when the schema changes. */
+function schemaTag(): string {
+  const dir = fileURLToPath(new URL('../src/store/migrations/', import.meta.url));
+  const h = createHash('sha256');
+  for (const f of readdirSync(dir).sort()) h.update(f).update(readFileSync(join(dir, f)));
+  return h.digest('hex').slice(0, 8);
+}
+
 export async function run(): Promise<void> {
   const dir = await benchDir('log');
+  const tag = schemaTag();
   const keyFile = join(dir, 'audit-signing-key.pem');
   console.log('Appends per second (median of 3 rounds); one event per transaction, then 100 per transaction:');
   const sqliteAppends = join(dir, 'appends');
@@ -180,7 +191,7 @@ export async function run(): Promise<void> {
   } else console.log('PostgreSQL skipped: set HEGUI_BENCH_DATABASE_URL or HEGUI_TEST_DATABASE_URL');
 
   console.log(`\nProof latency at ${MILLION} entries (2000 random proofs each, to the full tree):`);
-  await bigLog('SQLite', { dataDir: join(dir, `log-${MILLION}`) }, keyFile);
+  await bigLog('SQLite', { dataDir: join(dir, `log-${MILLION}-${tag}`) }, keyFile);
   if (PG_URL)
-    await bigLog('PostgreSQL', { databaseUrl: await pgDatabase(`hegui_bench_log_${MILLION}`, false) }, keyFile);
+    await bigLog('PostgreSQL', { databaseUrl: await pgDatabase(`hegui_bench_log_${MILLION}_${tag}`, false) }, keyFile);
 }

@@ -1,5 +1,6 @@
 /** The store: one interface over SQLite and PostgreSQL (see README.md in this folder). */
 export type { DialectCapabilities, DialectName } from './dialect/capabilities.ts';
+export { newId } from './ids.ts';
 export { type MigrationReport, type MigrationStatus, migrateToLatest, requireMigrated } from './migrate.ts';
 export type { StoreSchema } from './schema/index.ts';
 export {

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { verifyDatabase } from '../../src/platform/audit/verify/verify-database.ts';
-import { childScript, LineChild } from '../support/child.ts';
 import { forEachDialect } from '../store/dialects.ts';
+import { childScript, LineChild } from '../support/child.ts';
 import { appendMany, auditOn, hegui, keyFile } from './support.ts';
 
 forEachDialect('crash safety', (ctx) => {
@@ -21,7 +21,10 @@ forEachDialect('crash safety', (ctx) => {
         key,
         round,
       ]);
-      await child.waitFor((l) => l.filter((x) => x.startsWith('ack')).length >= 150 + (round === 'second' ? 0 : 50), 'acks');
+      await child.waitFor(
+        (l) => l.filter((x) => x.startsWith('ack')).length >= 150 + (round === 'second' ? 0 : 50),
+        'acks',
+      );
       child.kill('SIGKILL');
       const end = await child.exited;
       assert.equal(end.signal, 'SIGKILL');
@@ -35,7 +38,11 @@ forEachDialect('crash safety', (ctx) => {
     const report = await verifyDatabase(store.db, store.location);
     assert.deepEqual(report.problems, []);
     assert.ok(report.ok);
-    const rows = await store.db.selectFrom('audit_entry').select(['idx', 'payload']).where('type', '=', 'test.burst').execute();
+    const rows = await store.db
+      .selectFrom('audit_entry')
+      .select(['idx', 'payload'])
+      .where('type', '=', 'test.burst')
+      .execute();
     const have = new Map(rows.map((r) => [r.idx, r.payload]));
     for (const [index, payload] of acked) assert.equal(have.get(index), payload, `acknowledged entry ${index}`);
     assert.ok(acked.size >= 350);

@@ -11,6 +11,7 @@ import {
 import { EMPTY_ROOT, leafHash, nodeHash } from '../../src/platform/audit/merkle/hash.ts';
 import { consistencyPath, inclusionPath, type SubtreeHashSource } from '../../src/platform/audit/merkle/proofs.ts';
 import { rootFromRun } from '../../src/platform/audit/merkle/range-root.ts';
+import { nodePos } from '../../src/platform/audit/merkle/shape.ts';
 import { verifyConsistency, verifyInclusion } from '../../src/platform/audit/merkle/verify.ts';
 import {
   mth,
@@ -59,8 +60,11 @@ describe('frontier', () => {
       const [level, index] = key.split(':').map(Number) as [number, number];
       assert.deepEqual(hash, mth(hs.slice(index * 2 ** level, (index + 1) * 2 ** level)), key);
     }
-    // 300 leaves complete 300 - popcount(300) = 296 interior nodes.
+    // 300 leaves complete 300 - popcount(300) = 296 interior nodes, in increasing storage position.
     assert.equal(nodes.size, 296);
+    const positions = [...nodes.keys()].map((k) => nodePos(...(k.split(':').map(Number) as [number, number])));
+    assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
+    assert.equal(new Set(positions).size, 296);
     assert.equal(rootOfFrontier([]), EMPTY_ROOT);
     assert.equal(decodeFrontier(Buffer.alloc(64), 3)?.length, 2);
     assert.equal(decodeFrontier(Buffer.alloc(32), 3), null, 'size 3 needs two subtrees');

@@ -1,7 +1,8 @@
 /** The store on both dialects: types read back the same, transactions, before-commit hooks. */
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { newId } from '../../src/store/ids.ts';
 import { scopeOf } from '../../src/store/transaction.ts';
 import { forEachDialect } from './dialects.ts';
 
@@ -11,10 +12,10 @@ forEachDialect('store', (ctx) => {
     const bytes = Buffer.from([0, 1, 2, 255]);
     await db
       .insertInto('audit_node')
-      .values({ level: 3, idx: 2 ** 40 + 7, hash: bytes })
+      .values({ pos: 2 ** 50 + 7, hash: bytes })
       .execute();
-    const row = await db.selectFrom('audit_node').selectAll().where('level', '=', 3).executeTakeFirstOrThrow();
-    assert.deepEqual(row, { level: 3, idx: 2 ** 40 + 7, hash: bytes });
+    const row = await db.selectFrom('audit_node').selectAll().executeTakeFirstOrThrow();
+    assert.deepEqual(row, { pos: 2 ** 50 + 7, hash: bytes });
     assert.ok(Buffer.isBuffer(row.hash));
     const count = await db
       .selectFrom('audit_node')
@@ -110,3 +111,14 @@ forEachDialect('store', (ctx) => {
 function key(id: string) {
   return { key_id: id, algorithm: 'ed25519', public_key: 'pem', added_at: '2025-01-01T00:00:00.000Z' };
 }
+
+describe('newId', () => {
+  it('is a UUID version 7 that sorts by creation time', () => {
+    const a = newId(Date.parse('2025-01-01T00:00:00Z'));
+    const b = newId(Date.parse('2025-01-01T00:00:00.001Z'));
+    assert.match(a, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.ok(a < b);
+    assert.equal(a.slice(0, 13), '01941f29-7c00');
+    assert.notEqual(newId(), newId());
+  });
+});

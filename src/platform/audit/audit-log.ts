@@ -12,7 +12,7 @@ import { type AuditEvent, entryLeafHash, prepareEvent, sha256 } from './leaf.ts'
 import { appendToFrontier, rootOfFrontier } from './merkle/frontier.ts';
 import { EMPTY_ROOT } from './merkle/hash.ts';
 import { hashesOfRanges } from './merkle/proofs.ts';
-import { consistencyRanges, inclusionRanges, type LeafRange } from './merkle/shape.ts';
+import { consistencyRanges, inclusionRanges, type LeafRange, nodePos } from './merkle/shape.ts';
 import type { CheckpointSigner } from './signing-key.ts';
 import type { LogHead, SqlAuditStore } from './sql-audit-store.ts';
 
@@ -53,7 +53,7 @@ export interface ConsistencyProof {
 interface PendingAppends {
   head: LogHead;
   startSize: number;
-  nodes: { level: number; idx: number; hash: Buffer }[];
+  nodes: { pos: number; hash: Buffer }[];
 }
 
 const PENDING = Symbol('audit.pending');
@@ -106,7 +106,9 @@ export class AuditLog {
     const loggedAt = head.lastLoggedAt !== null && head.lastLoggedAt > now ? head.lastLoggedAt : now;
     const payloadSha256 = sha256(e.payload);
     const leaf = entryLeafHash({ index, loggedAt, type: e.type, actor: e.actor, subject: e.subject, payloadSha256 });
-    appendToFrontier(head.frontier, index, leaf, (level, idx, hash) => pending.nodes.push({ level, idx, hash }));
+    appendToFrontier(head.frontier, index, leaf, (level, i, hash) =>
+      pending.nodes.push({ pos: nodePos(level, i), hash }),
+    );
     head.size = index + 1;
     head.lastLoggedAt = loggedAt;
     await this.#sql.insertEntry(trx, {

@@ -2,8 +2,8 @@
  * Legal holds: while a hold is in place, the retention job deletes nothing it covers (a subject, a record type, or
  * both). Placing and releasing a hold are logged events.
  */
-import { randomUUID } from 'node:crypto';
 import { HeguiError } from '../../errors.ts';
+import { newId } from '../../store/ids.ts';
 import type { Store } from '../../store/index.ts';
 import type { AuditLog } from './audit-log.ts';
 
@@ -30,7 +30,7 @@ export class LegalHolds {
   ): Promise<LegalHold> {
     if (!hold.reason?.trim()) throw new HeguiError('usage', 'a legal hold needs a reason');
     const row: LegalHold = {
-      id: randomUUID(),
+      id: newId(),
       subject: hold.subject ?? null,
       type: hold.type ?? null,
       reason: hold.reason,

@@ -9,7 +9,7 @@ import type { AuditEntryTable, AuditNodeTable } from '../../store/schema/audit-t
 import type { StoreSchema } from '../../store/schema/index.ts';
 import type { SignedCheckpoint } from './checkpoint.ts';
 import { decodeFrontier, encodeFrontier } from './merkle/frontier.ts';
-import type { Block } from './merkle/shape.ts';
+import { type Block, nodePos } from './merkle/shape.ts';
 import type { SignatureAlgorithm } from './signing-key.ts';
 
 type Db = Kysely<StoreSchema>;
@@ -36,16 +36,34 @@ const ENTRY_COLUMNS = [
 ] as const satisfies readonly (keyof EntryRow)[];
 
 export class SqlAuditStore {
+  /**
+   * SQL text of the statements every append runs, built once with Kysely and then executed with fresh parameters:
+   * building a query costs more than running it on SQLite.
+   */
+  readonly #compiled = new Map<string, string>();
+
   constructor(
     readonly db: Db,
     readonly dialect: DialectCapabilities,
   ) {}
 
+  #sql(key: string, build: () => string): string {
+    let text = this.#compiled.get(key);
+    if (text === undefined) {
+      text = build();
+      if (this.#compiled.size < 600) this.#compiled.set(key, text);
+    }
+    return text;
+  }
+
   /** Read the head, locking it until the transaction ends (the one place appends are serialised). */
   async lockHead(trx: Db): Promise<LogHead> {
-    let q = trx.selectFrom('audit_head').selectAll().where('id', '=', 1);
-    if (this.dialect.supportsForUpdate) q = q.forUpdate();
-    return toHead(await q.executeTakeFirst());
+    const text = this.#sql('lockHead', () => {
+      const q = trx.selectFrom('audit_head').selectAll().where('id', '=', 1);
+      return (this.dialect.supportsForUpdate ? q.forUpdate() : q).compile().sql;
+    });
+    const { rows } = await trx.executeQuery<StoreSchema['audit_head']>(CompiledQuery.raw(text, [1]));
+    return toHead(rows[0]);
   }
 
   async readHead(db: Db = this.db): Promise<LogHead> {
@@ -53,11 +71,17 @@ export class SqlAuditStore {
   }
 
   async writeHead(trx: Db, head: LogHead): Promise<void> {
-    await trx
-      .updateTable('audit_head')
-      .set({ tree_size: head.size, frontier: encodeFrontier(head.frontier), last_logged_at: head.lastLoggedAt })
-      .where('id', '=', 1)
-      .execute();
+    const text = this.#sql(
+      'writeHead',
+      () =>
+        trx
+          .updateTable('audit_head')
+          .set({ tree_size: 0, frontier: Buffer.alloc(0), last_logged_at: '' })
+          .where('id', '=', 1)
+          .compile().sql,
+    );
+    const params = [head.size, encodeFrontier(head.frontier), head.lastLoggedAt, 1];
+    await trx.executeQuery(CompiledQuery.raw(text, params));
   }
 
   #insertEntrySql: string | undefined;
@@ -77,12 +101,23 @@ export class SqlAuditStore {
   }
 
   async insertNodes(trx: Db, rows: AuditNodeTable[]): Promise<void> {
-    const per = Math.floor(this.dialect.maxParameters / 3);
+    const per = Math.min(500, Math.floor(this.dialect.maxParameters / 2));
     for (let i = 0; i < rows.length; i += per) {
-      await trx
-        .insertInto('audit_node')
-        .values(rows.slice(i, i + per))
-        .execute();
+      const chunk = rows.slice(i, i + per);
+      const text = this.#sql(
+        `insertNodes:${chunk.length}`,
+        () =>
+          trx
+            .insertInto('audit_node')
+            .values(chunk.map(() => ({ pos: 0, hash: Buffer.alloc(0) })))
+            .compile().sql,
+      );
+      await trx.executeQuery(
+        CompiledQuery.raw(
+          text,
+          chunk.flatMap((n) => [n.pos, n.hash]),
+        ),
+      );
     }
   }
 
@@ -91,21 +126,20 @@ export class SqlAuditStore {
    * Throws `malformed` naming the first one missing (a tree size past the log's, or a damaged node cache).
    */
   async subtreeHashes(blocks: readonly Block[], db: Db = this.db): Promise<Buffer[]> {
+    // Leaves keyed by -1 - index, nodes by their position: one key space for the union.
+    const key = (b: Block) => (b.level === 0 ? -1 - b.index : nodePos(b.level, b.index));
     const leaves = blocks.filter((b) => b.level === 0).map((b) => b.index);
-    const inner = blocks.filter((b) => b.level > 0);
-    const nodes = db
-      .selectFrom('audit_node')
-      .select(['level', 'idx', 'hash'])
-      .where((eb) => eb.or(inner.map((b) => eb.and([eb('level', '=', b.level), eb('idx', '=', b.index)]))));
+    const inner = blocks.filter((b) => b.level > 0).map((b) => nodePos(b.level, b.index));
+    const nodes = db.selectFrom('audit_node').select(['pos as key', 'hash']).where('pos', 'in', inner);
     const entries = db
       .selectFrom('audit_entry')
-      .select([sql<number>`0`.as('level'), 'idx', 'leaf_hash as hash'])
+      .select([sql<number>`-1 - idx`.as('key'), 'leaf_hash as hash'])
       .where('idx', 'in', leaves);
     const query = leaves.length === 0 ? nodes : inner.length === 0 ? entries : entries.unionAll(nodes);
-    const found = new Map<string, Buffer>();
-    for (const r of await query.execute()) found.set(`${r.level}:${r.idx}`, r.hash);
+    const found = new Map<number, Buffer>();
+    for (const r of await query.execute()) found.set(Number(r.key), r.hash);
     return blocks.map((b) => {
-      const h = found.get(`${b.level}:${b.index}`);
+      const h = found.get(key(b));
       if (!h) {
         throw new HeguiError('malformed', `the log has no stored hash for subtree ${b.level}/${b.index}`, {
           level: b.level,

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { StoreMigration } from './migration.ts';
 
 /** The tamper-evident log: entries, the head row, the interior-node cache, checkpoints, keys, legal holds. */
@@ -34,14 +33,11 @@ export const auditLog: StoreMigration = {
       .execute();
     await db.schema.createIndex('audit_entry_logged_at').on('audit_entry').column('logged_at').execute();
 
-    const node = db.schema
+    await db.schema
       .createTable('audit_node')
-      .addColumn('level', 'integer', (c) => c.notNull())
-      .addColumn('idx', bigint, (c) => c.notNull())
+      .addColumn('pos', bigint, (c) => c.primaryKey())
       .addColumn('hash', binary, (c) => c.notNull())
-      .addPrimaryKeyConstraint('audit_node_pk', ['level', 'idx']);
-    // SQLite: the key is the table (no separate rowid B-tree), which halves the space of a million nodes.
-    await (d.name === 'sqlite' ? node.modifyEnd(sql`without rowid`) : node).execute();
+      .execute();
 
     await db.schema
       .createTable('audit_signing_key')

@@ -29,11 +29,13 @@ export interface AuditEntryTable {
   purged_at: string | null;
 }
 
-/** Hashes of the perfect subtrees above the leaves (level ≥ 1): any proof reads O(log n) of them. */
+/**
+ * Hashes of the perfect subtrees above the leaves (level ≥ 1): any proof reads O(log n) of them. The node covering
+ * leaves [i·2^level, (i+1)·2^level) has `pos` = (i+1)·2^level·64 + level (see nodePos in src/platform/audit/merkle):
+ * nodes are numbered in the order appends complete them, so every insert goes to the end of the primary key.
+ */
 export interface AuditNodeTable {
-  level: number;
-  /** Position among the nodes of its level: the node covers leaves [idx·2^level, (idx+1)·2^level). */
-  idx: number;
+  pos: number;
   hash: Buffer;
 }
 

@@ -14,7 +14,12 @@ for (let seq = 0; ; ) {
   const done: string[] = [];
   await store.transaction(async (trx) => {
     for (let k = 0; k < n; k++, seq++) {
-      const e = await log.append(trx, { type: 'test.burst', actor: `system:${tag}`, subject: null, payload: { tag, seq } });
+      const e = await log.append(trx, {
+        type: 'test.burst',
+        actor: `system:${tag}`,
+        subject: null,
+        payload: { tag, seq },
+      });
       done.push(`ack ${e.index} ${seq}`);
     }
   });

@@ -13,6 +13,15 @@ export interface Block {
 /** A half-open leaf range [lo, hi) that appears in the RFC recursion. */
 export type LeafRange = readonly [lo: number, hi: number];
 
+/**
+ * The storage key of a perfect subtree (level ≥ 1): the index just past its last leaf, times 64, plus its level.
+ * Appends complete nodes in increasing order of this key, so the node table only ever grows at its end; exact to
+ * 2^47 leaves.
+ */
+export function nodePos(level: number, index: number): number {
+  return (index + 1) * 2 ** level * 64 + level;
+}
+
 /** k of RFC 9162 §2.1.1: the largest power of two smaller than n (n ≥ 2). */
 export function splitPoint(n: number): number {
   let k = 1;

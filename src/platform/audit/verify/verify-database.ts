@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import type { StoreSchema } from '../../../store/index.ts';
 import { type SignedCheckpoint, verifyCheckpointSignature } from '../checkpoint.ts';
 import { appendToFrontier, decodeFrontier, rootOfFrontier } from '../merkle/frontier.ts';
+import { nodePos } from '../merkle/shape.ts';
 import { keyIdOf } from '../signing-key.ts';
 import { checkEntry } from './entry-check.ts';
 import { ProblemList, type VerifyReport } from './report.ts';
@@ -189,27 +190,19 @@ async function checkNodes(
   disagreeing: Set<string>,
 ): Promise<void> {
   if (completed.length === 0) return;
-  const ranges = new Map<number, [number, number]>();
-  for (const n of completed) {
-    const r = ranges.get(n.level);
-    ranges.set(n.level, r ? [Math.min(r[0], n.idx), Math.max(r[1], n.idx)] : [n.idx, n.idx]);
-  }
+  // Completed in increasing position: the batch's nodes are one range of the primary key.
+  const positions = completed.map((n) => nodePos(n.level, n.idx));
   const rows = await db
     .selectFrom('audit_node')
     .selectAll()
-    .where((eb) =>
-      eb.or(
-        [...ranges].map(([level, [lo, hi]]) =>
-          eb.and([eb('level', '=', level), eb('idx', '>=', lo), eb('idx', '<=', hi)]),
-        ),
-      ),
-    )
+    .where('pos', '>=', positions[0]!)
+    .where('pos', '<=', positions.at(-1)!)
     .execute();
-  const stored = new Map(rows.map((r) => [`${r.level}:${r.idx}`, r.hash]));
-  for (const n of completed) {
+  const stored = new Map(rows.map((r) => [r.pos, r.hash]));
+  for (const [k, n] of completed.entries()) {
     const first = n.idx * 2 ** n.level;
     const span = `entries ${first}–${first + 2 ** n.level - 1}`;
-    const h = stored.get(`${n.level}:${n.idx}`);
+    const h = stored.get(positions[k]!);
     if (!h) problems.add('node_missing', `the stored hash over ${span} is missing`, first, 'subtree');
     else if (!h.equals(n.hash)) {
       disagreeing.add(`${n.level}:${n.idx}`);
