@@ -57,6 +57,39 @@ export {
   writeLabel,
 } from './label/label-file.ts';
 export { buildXmpPacket, mergeXmpAigc, readXmpAigc, TC260_NS } from './label/xmp/xmp.ts';
+// Platform store (SQLite or PostgreSQL) and the tamper-evident log (Cybersecurity Law Art. 21; Provisions Art. 16, 21).
+export {
+  type AppendedEntry,
+  AuditLog,
+  type CheckpointPolicy,
+  type ConsistencyProof,
+  type InclusionProof,
+} from './platform/audit/audit-log.ts';
+export { checkpointBody, type SignedCheckpoint, verifyCheckpointSignature } from './platform/audit/checkpoint.ts';
+export {
+  type AuditLogOptions,
+  type AuditSlice,
+  createAuditLog,
+  defaultSigningKeyFile,
+} from './platform/audit/create-audit-log.ts';
+export type { ExportedEntry, ExportManifest } from './platform/audit/export/manifest.ts';
+export { type ExportOptions, exportForRegulator } from './platform/audit/export/regulator-export.ts';
+export { type AuditEvent, entryLeafHash, leafBytes } from './platform/audit/leaf.ts';
+export { type LegalHold, LegalHolds } from './platform/audit/legal-holds.ts';
+export { leafHash, nodeHash } from './platform/audit/merkle/hash.ts';
+export { rootFromRun } from './platform/audit/merkle/range-root.ts';
+export { verifyConsistency, verifyInclusion } from './platform/audit/merkle/verify.ts';
+export { type PurgeReport, RetentionJob } from './platform/audit/retention-job.ts';
+export {
+  LEGAL_MINIMUM_MONTHS,
+  type RetentionConfig,
+  type RetentionPeriod,
+  RetentionPolicy,
+} from './platform/audit/retention-policy.ts';
+export { type CheckpointSigner, loadSigningKey } from './platform/audit/signing-key.ts';
+export type { Problem, ProblemCode, VerifyReport } from './platform/audit/verify/report.ts';
+export { verifyDatabase } from './platform/audit/verify/verify-database.ts';
+export { verifyExport } from './platform/audit/verify/verify-export.ts';
 export { DEFAULT_MAX_PIXELS, type DecodeOptions } from './review/image/decode.ts';
 export { DIHEDRAL, type Dihedral } from './review/image/dihedral.ts';
 export { type Hash256, hamming, hash256FromHex, hash256ToHex } from './review/image/hash256.ts';
@@ -73,3 +106,15 @@ export {
 } from './review/image/review-image.ts';
 export { Sha256Bank, sha256Hex } from './review/image/sha256-bank.ts';
 export type { ImageAction, ImageHit, ImageLibraryEntry } from './review/image/types.ts';
+export {
+  type DialectCapabilities,
+  type DialectName,
+  type MigrationReport,
+  newId,
+  openStore,
+  type Store,
+  type StoreOptions,
+  type StoreSchema,
+  type StoreTransaction,
+  storeOptionsFromEnv,
+} from './store/index.ts';
