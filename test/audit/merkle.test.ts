@@ -63,7 +63,10 @@ describe('frontier', () => {
     // 300 leaves complete 300 - popcount(300) = 296 interior nodes, in increasing storage position.
     assert.equal(nodes.size, 296);
     const positions = [...nodes.keys()].map((k) => nodePos(...(k.split(':').map(Number) as [number, number])));
-    assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
+    assert.deepEqual(
+      positions,
+      [...positions].sort((a, b) => a - b),
+    );
     assert.equal(new Set(positions).size, 296);
     assert.equal(rootOfFrontier([]), EMPTY_ROOT);
     assert.equal(decodeFrontier(Buffer.alloc(64), 3)?.length, 2);
