@@ -105,6 +105,25 @@ forEachDialect('audit log', (ctx) => {
     }
   });
 
+  it('signs a checkpoint every T seconds while the tree grows, and stops when told', async () => {
+    const { store } = await ctx.fresh();
+    const { log } = await auditOn(store, { checkpoint: { everyEntries: 1_000_000, everySeconds: 1 } });
+    await appendMany(store, log, 3);
+    const size = (await log.head()).treeSize;
+    assert.equal(await log.latestCheckpoint(), null, 'no checkpoint by count');
+    const errors: unknown[] = [];
+    const stop = log.startCheckpointSchedule((e) => errors.push(e));
+    try {
+      for (let waited = 0; (await log.latestCheckpoint())?.treeSize !== size; waited++) {
+        assert.ok(waited < 300, 'a scheduled checkpoint within 30 s');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      stop();
+    }
+    assert.deepEqual(errors, []);
+  });
+
   it('proofs at random sizes verify with the independent RFC 9162 verifier (property test)', async () => {
     const { store } = await ctx.fresh();
     const { log } = await auditOn(store);

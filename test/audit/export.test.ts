@@ -178,6 +178,12 @@ forEachDialect('regulator export', (ctx) => {
       const { log } = await auditOn(db.store, { signingKeyFile: null });
       await log.append(trx, event(1000));
     });
+    const broken = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    delete broken.checkpoint;
+    await writeFile(join(out, 'manifest.json'), JSON.stringify(broken));
+    const b = await verifyDir(out);
+    assert.equal(b.code, 1);
+    assert.equal(b.r.problems[0]?.code, 'export_malformed');
     const noKey = await hegui([
       'export',
       '--from',

@@ -222,22 +222,17 @@ export class SqlAuditStore {
     return rows.map((r) => ({ keyId: r.key_id, algorithm: r.algorithm, publicKey: r.public_key, addedAt: r.added_at }));
   }
 
-  /** Record a public key; false when it was there already. */
+  /** Record a public key; false when it was there already (also when another process recorded it just now). */
   async addPublicKey(
     trx: Db,
     k: { keyId: string; algorithm: string; publicKey: string; addedAt: string },
   ): Promise<boolean> {
-    const have = await trx
-      .selectFrom('audit_signing_key')
-      .select('key_id')
-      .where('key_id', '=', k.keyId)
-      .executeTakeFirst();
-    if (have) return false;
-    await trx
+    const res = await trx
       .insertInto('audit_signing_key')
       .values({ key_id: k.keyId, algorithm: k.algorithm, public_key: k.publicKey, added_at: k.addedAt })
-      .execute();
-    return true;
+      .onConflict((oc) => oc.column('key_id').doNothing())
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 }
 

@@ -28,6 +28,20 @@ import { ProblemList, type VerifyReport } from './report.ts';
 
 export async function verifyExport(dir: string, opts: { publicKeys?: string[] } = {}): Promise<VerifyReport> {
   const problems = new ProblemList();
+  try {
+    return await verifyManifestAndFiles(dir, opts, problems);
+  } catch (e) {
+    // A manifest whose fields are missing or of the wrong type: a finding, not a crash.
+    problems.add('export_malformed', `the export cannot be checked: ${(e as Error).message}`);
+    return report(dir, problems, 0, 0, '', null, []);
+  }
+}
+
+async function verifyManifestAndFiles(
+  dir: string,
+  opts: { publicKeys?: string[] },
+  problems: ProblemList,
+): Promise<VerifyReport> {
   let m: ExportManifest;
   try {
     m = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as ExportManifest;
