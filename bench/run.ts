@@ -4,6 +4,7 @@
  */
 const suites: Record<string, () => Promise<void>> = {
   label: async () => (await import('./label.ts')).run(),
+  log: async () => (await import('./log.ts')).run(),
   pdq: async () => (await import('./pdq.ts')).run(),
   review: async () => (await import('./review.ts')).run(),
   verify: async () => (await import('./verify.ts')).run(),

@@ -192,7 +192,40 @@ export {
 export type { VerificationRecord, VerificationStore } from './platform/accounts/verification-store.ts';
 export type { AgreementDocument, AgreementStore, DocumentKind } from './platform/agreements/agreement.ts';
 export { AgreementService } from './platform/agreements/agreement-service.ts';
-export type { AuditEvent, AuditSink } from './platform/audit-sink.ts';
+// Platform store (SQLite or PostgreSQL) and the tamper-evident log (Cybersecurity Law Art. 21; Provisions Art. 16, 21).
+export {
+  type AppendedEntry,
+  AuditLog,
+  type CheckpointPolicy,
+  type ConsistencyProof,
+  type InclusionProof,
+} from './platform/audit/audit-log.ts';
+export { checkpointBody, type SignedCheckpoint, verifyCheckpointSignature } from './platform/audit/checkpoint.ts';
+export {
+  type AuditLogOptions,
+  type AuditSlice,
+  createAuditLog,
+  defaultSigningKeyFile,
+} from './platform/audit/create-audit-log.ts';
+export type { ExportedEntry, ExportManifest } from './platform/audit/export/manifest.ts';
+export { type ExportOptions, exportForRegulator } from './platform/audit/export/regulator-export.ts';
+export { type AuditEvent, entryLeafHash, leafBytes } from './platform/audit/leaf.ts';
+export { type LegalHold, LegalHolds } from './platform/audit/legal-holds.ts';
+export { leafHash, nodeHash } from './platform/audit/merkle/hash.ts';
+export { rootFromRun } from './platform/audit/merkle/range-root.ts';
+export { verifyConsistency, verifyInclusion } from './platform/audit/merkle/verify.ts';
+export { type PurgeReport, RetentionJob } from './platform/audit/retention-job.ts';
+export {
+  LEGAL_MINIMUM_MONTHS,
+  type RetentionConfig,
+  type RetentionPeriod,
+  RetentionPolicy,
+} from './platform/audit/retention-policy.ts';
+export { type CheckpointSigner, loadSigningKey } from './platform/audit/signing-key.ts';
+export type { Problem, ProblemCode, VerifyReport } from './platform/audit/verify/report.ts';
+export { verifyDatabase } from './platform/audit/verify/verify-database.ts';
+export { verifyExport } from './platform/audit/verify/verify-export.ts';
+export type { AuditEvent as AuditSinkEvent, AuditSink } from './platform/audit-sink.ts';
 export { hashPassword, verifyPassword } from './platform/auth/password.ts';
 export { checkPassword } from './platform/auth/password-policy.ts';
 export { PERMISSION_TABLE, type Permission, ROLES, type Role } from './platform/auth/roles.ts';
@@ -223,3 +256,15 @@ export type { ImageAction, ImageHit, ImageLibraryEntry } from './review/image/ty
 // Review engine, text side (Provisions Art. 10): normaliser, automaton, feature library, decision, streaming.
 export * from './review/index.ts';
 export { loadConfig, type ServerConfig } from './server/config.ts';
+export {
+  type DialectCapabilities,
+  type DialectName,
+  type MigrationReport,
+  newId,
+  openStore,
+  type Store,
+  type StoreOptions,
+  type StoreSchema,
+  type StoreTransaction,
+  storeOptionsFromEnv,
+} from './store/index.ts';

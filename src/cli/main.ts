@@ -8,12 +8,14 @@ import { checkExplicitCommand } from './commands/check-explicit.ts';
 import { explicitCommand } from './commands/explicit.ts';
 import { registerExplicitAudioCommand } from './commands/explicit-audio.ts';
 import { registerExplicitTextCommand } from './commands/explicit-text.ts';
+import { registerExportCommand } from './commands/export.ts';
 import { registerHashCommand } from './commands/hash.ts';
 import { registerIdCommand } from './commands/id.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { registerKeysCommand } from './commands/keys.ts';
 import { labelCommand } from './commands/label.ts';
 import { registerLibraryCommands } from './commands/library.ts';
+import { registerLogCommand } from './commands/log.ts';
 import { registerPropagateCommand } from './commands/propagate.ts';
 import { registerReviewCommand } from './commands/review.ts';
 import { registerServeCommand } from './commands/serve.ts';
@@ -111,6 +113,8 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
     .action(async (paths: string[], opts) => {
       code = await checkExplicitCommand(paths, opts, io);
     });
+  registerLogCommand(program, io, (c) => (code = c));
+  registerExportCommand(program, io, (c) => (code = c));
 
   try {
     await program.parseAsync(argv);

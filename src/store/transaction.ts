@@ -1,0 +1,56 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { StoreSchema } from './schema/index.ts';
+
+export type StoreTransaction = Transaction<StoreSchema>;
+
+/**
+ * What one transaction opened by `runInTransaction` carries besides its connection: work to do just before COMMIT and
+ * per-transaction state keyed by the module that owns it. The audit log uses both: appends insert their entries at
+ * once, and the tree's head and interior nodes are written once, at the end, for all the transaction's appends.
+ */
+export class TransactionScope {
+  readonly #beforeCommit: (() => Promise<void>)[] = [];
+  readonly #state = new Map<symbol, unknown>();
+  #closed = false;
+
+  /** Run `hook` before this transaction commits (hooks added by hooks run too). */
+  beforeCommit(hook: () => Promise<void>): void {
+    if (this.#closed) throw new Error('the transaction has already committed');
+    this.#beforeCommit.push(hook);
+  }
+
+  state<T>(key: symbol, init: () => T): T {
+    if (!this.#state.has(key)) this.#state.set(key, init());
+    return this.#state.get(key) as T;
+  }
+
+  async finish(): Promise<void> {
+    while (this.#beforeCommit.length > 0) await this.#beforeCommit.shift()!();
+    this.#closed = true;
+  }
+}
+
+const scopes = new WeakMap<object, TransactionScope>();
+
+/** The scope of a transaction opened by `runInTransaction`, or undefined for any other. */
+export function scopeOf(trx: object): TransactionScope | undefined {
+  return scopes.get(trx);
+}
+
+/**
+ * Run `fn` in a transaction: commit when it returns, roll back when it throws. Platform writes go through this so
+ * that their audit event is appended in the same transaction. On SQLite the transaction holds the database's write
+ * lock from its start; on PostgreSQL it is READ COMMITTED, and the audit log locks its head row at the first append.
+ */
+export async function runInTransaction<T>(
+  db: Kysely<StoreSchema>,
+  fn: (trx: StoreTransaction) => Promise<T>,
+): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    const scope = new TransactionScope();
+    scopes.set(trx, scope);
+    const result = await fn(trx);
+    await scope.finish();
+    return result;
+  });
+}
