@@ -16,10 +16,14 @@ export interface RunOptions {
   maxStdout?: number;
   /** Called with each stderr chunk (progress parsing). */
   onStderr?: (text: string) => void;
+  /** Count stdout's bytes without keeping them (a decode whose length is all that matters). */
+  countOnly?: boolean;
 }
 
 export interface RunOutput {
   stdout: Buffer;
+  /** Bytes the tool wrote to stdout (also when they were not kept). */
+  stdoutBytes: number;
   stderr: string;
 }
 
@@ -60,7 +64,7 @@ export function runTool(tool: 'ffmpeg' | 'ffprobe', args: string[], opts: RunOpt
         child.kill('SIGKILL');
         return;
       }
-      chunks.push(d);
+      if (!opts.countOnly) chunks.push(d);
     });
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       opts.onStderr?.(d);
@@ -95,7 +99,7 @@ export function runTool(tool: 'ffmpeg' | 'ffprobe', args: string[], opts: RunOpt
           ),
         );
       }
-      resolve({ stdout: Buffer.concat(chunks), stderr });
+      resolve({ stdout: Buffer.concat(chunks), stdoutBytes: size, stderr });
     });
   });
 }
