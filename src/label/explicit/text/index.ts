@@ -20,6 +20,5 @@ export {
   type TextLabelMode,
   type TextLabelOptions,
 } from './options.ts';
-export { checkTextLabel, MAX_TEXT_LABEL_CHARS, type TextLabelKind } from './rule.ts';
 export { createSseLabeller, type SseLabeller } from './sse.ts';
 export { createStreamLabeller, MAX_HOLD, type StreamLabeller, type StreamLabelOptions } from './stream.ts';
