@@ -109,6 +109,8 @@ export {
   type WriteLabelResult,
   writeLabel,
 } from './label/label-file.ts';
+// Labelling policies (Provisions Art. 16–17; Labelling Measures Art. 9): which labels each service type applies.
+export * from './label/policy/index.ts';
 export {
   DECLARATION_REMINDER,
   type DetectionEvidence,

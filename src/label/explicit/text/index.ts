@@ -1,6 +1,7 @@
 /** Explicit labels in text (GB 45438 §5): whole texts, token streams, chat-completion event streams. */
 export { labelChatCompletion } from './chat.ts';
 export { detectTextFormat, formatFromName } from './detect.ts';
+export { type FoundTextLabel, findTextLabels, type TextLabelPosition } from './find.ts';
 export {
   hasTextLabel,
   type LabelTextOptions,
@@ -8,6 +9,7 @@ export {
   labelText,
   labelTextWithResult,
 } from './label-text.ts';
+export { measureText, measureTextLabel, type TextLabelMeasurement } from './measure.ts';
 export {
   type CornerPosition,
   defaultLabelText,
@@ -22,3 +24,4 @@ export {
 } from './options.ts';
 export { createSseLabeller, type SseLabeller } from './sse.ts';
 export { createStreamLabeller, MAX_HOLD, type StreamLabeller, type StreamLabelOptions } from './stream.ts';
+export { labelTextFile, MAX_TEXT_BYTES, readTextFile } from './text-file.ts';
