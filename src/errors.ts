@@ -16,6 +16,8 @@ export type HeguiErrorCode =
   | 'tool_failed' // an external tool (ffmpeg, ffprobe) failed; the message summarises its last error lines
   | 'io' // the file system refused
   | 'usage' // a caller passed arguments that cannot work
+  | 'policy_invalid' // a labelling policy does not pass validation (the message lists every problem with its path)
+  | 'not_permitted' // the labelling policy does not permit this (e.g. content without its explicit label, Measures Art. 9)
   // Platform (server, accounts, verification). Each has one HTTP status (src/server/http-errors.ts).
   | 'invalid_request' // the request does not match its schema (details list the fields)
   | 'unauthenticated' // no valid session or API key

@@ -55,6 +55,7 @@ export {
   DEFAULT_LABEL_TEXT,
   DEFAULT_POSITION,
   DESIGN_CONTRAST,
+  drawableLabelText,
   type ExplicitCheck,
   type ExplicitMedia,
   type ExplicitOptions,
@@ -63,6 +64,7 @@ export {
   isValidLabelText,
   LABEL_FONT_FAMILY,
   LABEL_POSITIONS,
+  LABEL_TEXT_KINDS,
   type LabelImageFileOptions,
   type LabelImageFileResult,
   type LabelPosition,
@@ -72,6 +74,7 @@ export {
   labelFontFile,
   labelImageFile,
   labelVideoFile,
+  MAX_DRAWN_LABEL_CHARS,
   MAX_LABEL_CHARS,
   MIN_CONTRAST,
   MIN_HEIGHT_RATIO,
@@ -106,6 +109,8 @@ export {
   type WriteLabelResult,
   writeLabel,
 } from './label/label-file.ts';
+// Labelling policies (Provisions Art. 16–17; Labelling Measures Art. 9): which labels each service type applies.
+export * from './label/policy/index.ts';
 export {
   DECLARATION_REMINDER,
   type DetectionEvidence,

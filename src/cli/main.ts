@@ -1,10 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
-import { isHeguiError } from '../errors.ts';
+import { HeguiError, isHeguiError } from '../errors.ts';
 import '../label/codecs/index.ts';
+import { SERVICE_TYPES } from '../label/policy/service-types.ts';
 import { VERSION } from '../version.ts';
 import { registerAuditCommand } from './commands/audit.ts';
-import { registerCheckAudioCommand } from './commands/check-audio.ts';
-import { checkExplicitCommand } from './commands/check-explicit.ts';
+import { registerCheckExplicitCommands } from './commands/check-explicit.ts';
 import { explicitCommand } from './commands/explicit.ts';
 import { registerExplicitAudioCommand } from './commands/explicit-audio.ts';
 import { registerExplicitTextCommand } from './commands/explicit-text.ts';
@@ -14,6 +14,7 @@ import { registerIdCommand } from './commands/id.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { registerKeysCommand } from './commands/keys.ts';
 import { labelCommand } from './commands/label.ts';
+import { labelPolicyCommand, policyOnlyOptionsGiven } from './commands/label-policy.ts';
 import { registerLibraryCommands } from './commands/library.ts';
 import { registerLogCommand } from './commands/log.ts';
 import { registerPropagateCommand } from './commands/propagate.ts';
@@ -35,7 +36,9 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
 
   program
     .command('label')
-    .description('write the GB 45438 metadata label into files and folders (replacing any existing label)')
+    .description(
+      'write the GB 45438 metadata label into files and folders (replacing any existing label); with --explicit or --policy also the explicit label',
+    )
     .argument('<paths...>', 'files or folders (folders are walked recursively; unsupported formats are skipped)')
     .option('--producer <code>', 'ContentProducer: your 27-character provider code (default: $HEGUI_PRODUCER)')
     .option('--produce-id <id>', 'ProduceID for a single file, or "auto" for a unique ID per file', 'auto')
@@ -47,9 +50,44 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
     .option('--out <dir>', 'write labelled copies under this folder (keeping relative paths)')
     .option('--in-place', 'replace the original files (atomically)')
     .option('--sign <key>', 'sign the label (ReservedCode1) with this private key (PEM; see hegui keys generate)')
-    .option('--jobs <n>', 'files processed at once (default: min(4, cores))')
+    .option('--explicit', "add the explicit label (GB 45438 §5) for each file's medium too: image, video, audio, text")
+    .option('--explicit-text <text>', 'explicit label text for images, videos and text files (default per medium)')
+    .option(
+      '--position <where>',
+      'explicit label place, once per medium: top-left … bottom-right, top, bottom, left, right (images, videos); before, after, both (audio); prefix, suffix, middle, corner (text)',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .option('--policy <file>', 'apply a labelling policy (JSON): which labels each service type gets')
+    .addOption(
+      new Option(
+        '--service-type <kind>',
+        "the service type the files come from (default: the policy's serviceType)",
+      ).choices(SERVICE_TYPES),
+    )
+    .option(
+      '--no-explicit-on-request',
+      'Labelling Measures Art. 9: the user asked for the content without its explicit label (the policy must allow it; recorded)',
+    )
+    .option('--recipient <id>', 'with --no-explicit-on-request: who receives the content (recorded)')
+    .option(
+      '--record-log <file>',
+      'with --no-explicit-on-request: the records file (default: $HEGUI_DATA_DIR or data, unlabelled-deliveries.jsonl)',
+    )
+    .option(
+      '--state <file>',
+      'with --explicit/--policy: the resume journal (default: .hegui-label-state.jsonl in the output folder)',
+    )
+    .option('--no-state', 'with --explicit/--policy: do not resume, keep no journal')
+    .option('--jobs <n>', 'files processed at once (default: min(4, cores); 2 with --explicit/--policy)')
     .option('--json', 'print a JSON report on stdout')
     .action(async (paths: string[], opts) => {
+      if (opts.explicit || opts.policy) {
+        code = await labelPolicyCommand(paths, opts, io);
+        return;
+      }
+      const extra = policyOnlyOptionsGiven(opts);
+      if (extra) throw new HeguiError('usage', `${extra} goes with --explicit or --policy`);
       code = await labelCommand(paths, opts, io);
     });
 
@@ -76,7 +114,7 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
   registerServeCommand(program, (c) => (code = c));
   registerExplicitAudioCommand(program, io, (c) => (code = c));
   registerExplicitTextCommand(program, io, (c) => (code = c));
-  registerCheckAudioCommand(program, io, (c) => (code = c));
+  registerCheckExplicitCommands(program, io, (c) => (code = c));
   program
     .command('explicit')
     .description('draw the GB 45438 §5 explicit label on images and videos, then write the metadata label')
@@ -105,14 +143,6 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
       code = await explicitCommand(paths, opts, io);
     });
 
-  program
-    .command('check-explicit')
-    .description('find and measure the explicit label of images and videos against GB 45438 §5 (exit 1 if any fails)')
-    .argument('<paths...>', 'files or folders')
-    .option('--json', 'print JSON on stdout')
-    .action(async (paths: string[], opts) => {
-      code = await checkExplicitCommand(paths, opts, io);
-    });
   registerLogCommand(program, io, (c) => (code = c));
   registerExportCommand(program, io, (c) => (code = c));
 
@@ -123,7 +153,8 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (isHeguiError(e)) {
       process.stderr.write(`hegui: ${e.message}\n`);
-      return e.code === 'usage' || e.code === 'config_invalid' || e.code === 'secret_key_missing' ? 2 : 1;
+      const usage = ['usage', 'config_invalid', 'secret_key_missing', 'policy_invalid', 'not_permitted'];
+      return usage.includes(e.code) ? 2 : 1;
     }
     process.stderr.write(`hegui: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
     return 2;

@@ -22,6 +22,8 @@ export const STATUS_OF: Record<HeguiErrorCode, number> = {
   tool_failed: 502,
   io: 500,
   usage: 400,
+  policy_invalid: 422,
+  not_permitted: 403,
   invalid_request: 400,
   unauthenticated: 401,
   credentials_invalid: 401,

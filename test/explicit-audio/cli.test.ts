@@ -1,4 +1,7 @@
-/** `hegui explicit-audio` and `hegui check-audio`, run as a user runs them: the real bin/hegui.js. */
+/**
+ * `hegui explicit-audio` and `hegui check-audio` (the audio side of `check-explicit`), run as a user runs them: the
+ * real bin/hegui.js.
+ */
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -57,7 +60,7 @@ describe('hegui explicit-audio', () => {
       assert.equal((await readLabel(join(out, f))).label?.ContentProducer, PRODUCER);
     const check = await hegui(['check-audio', join(out, 'a.wav'), join(out, 'sub/b.flac')]);
     assert.equal(check.code, 0, check.stdout);
-    assert.match(check.stdout, /PASS .*a\.wav/);
+    assert.match(check.stdout, /a\.wav: PASS \(audio/);
     assert.match(check.stdout, /rhythm ·− ·· before/);
     assert.match(check.stdout, /rhythm ·− ·· after/);
   });
@@ -98,12 +101,15 @@ describe('hegui explicit-audio', () => {
     assert.equal(ok.result.before.rhythm, undefined);
   });
 
-  it('check-audio fails an unlabelled file (exit 1) and reports JSON', async () => {
-    const r = await hegui(['check-audio', '--json', join(dir, 'in/a.wav')]);
-    assert.equal(r.code, 1);
-    const [m] = JSON.parse(r.stdout);
-    assert.equal(m.pass, false);
-    assert.deepEqual(m.rhythms, []);
+  it('check-audio fails an unlabelled file (exit 1) and reports JSON, as check-explicit does', async () => {
+    for (const command of ['check-audio', 'check-explicit']) {
+      const r = await hegui([command, '--json', join(dir, 'in/a.wav')]);
+      assert.equal(r.code, 1);
+      const [m] = JSON.parse(r.stdout);
+      assert.equal(m.medium, 'audio');
+      assert.equal(m.pass, false);
+      assert.deepEqual(m.audio.rhythms, []);
+    }
   });
 
   it('refuses unusable arguments with exit code 2', async () => {
@@ -146,7 +152,7 @@ describe('hegui explicit-audio', () => {
     ]);
     assert.equal(r.code, 0, r.stderr);
     const c = await hegui(['check-audio', '--json', join(out, 'a.wav')]);
-    const [m] = JSON.parse(c.stdout);
+    const [{ audio: m }] = JSON.parse(c.stdout);
     assert.equal(m.pass, true);
     assert.ok(Math.abs(m.rhythms[0].unitMs - 100) < 5);
     assert.ok(Math.abs(m.rhythms[0].tones[0].levelDbfs + 20) < 1);

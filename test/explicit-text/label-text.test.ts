@@ -5,9 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  checkTextLabel,
   detectTextFormat,
-  isHeguiError,
   labelChatCompletion,
   labelText,
   labelTextWithResult,
@@ -107,37 +105,7 @@ describe('labelText: code and markup stay intact, the label appears once, labell
   }
 });
 
-describe('label text rules (GB 45438 §5)', () => {
-  it('accepts texts with both elements, and "AI" alone only as a corner mark', () => {
-    for (const t of ['AI生成', '人工智能合成', '本内容由 AI 生成', 'ＡＩ生成'])
-      assert.equal(checkTextLabel(t, 'label'), t);
-    assert.equal(checkTextLabel('AI', 'corner'), 'AI');
-    assert.equal(labelText('x', { mode: 'corner', text: 'AI', format: 'plain' }), 'AIx');
-  });
-
-  it('refuses texts without an element, on several lines, with hidden characters, too long or empty', () => {
-    const bad: [string, 'label' | 'corner', RegExp][] = [
-      ['机器生成', 'label', /AI element/],
-      ['ai生成', 'label', /AI element/],
-      ['AI', 'label', /generation element/],
-      ['人工智能', 'label', /generation element/],
-      ['AI生成\n注意', 'label', /one line/],
-      ['AI\u200b生成', 'label', /invisible/],
-      [`AI生成${'很'.repeat(80)}`, 'label', /longer than 64/],
-      ['  ', 'corner', /empty/],
-      [' AI生成', 'label', /white space/],
-      ['生成', 'corner', /AI element/],
-    ];
-    for (const [t, kind, msg] of bad) {
-      assert.throws(
-        () => checkTextLabel(t, kind),
-        (e: unknown) => isHeguiError(e) && e.code === 'label_text_invalid' && msg.test(e.message),
-        JSON.stringify(t),
-      );
-    }
-    assert.throws(() => labelText('x', { mode: 'prefix', text: 'AI' }), /generation element/);
-  });
-
+describe('label text in text (the shared rule: test/explicit/rule.test.ts)', () => {
   it('escapes the label for its syntax', () => {
     assert.equal(
       labelText('x\n', { mode: 'prefix', format: 'markdown', text: '# AI *生成* <b>' }),

@@ -2,12 +2,10 @@
  * `hegui explicit-text FILES… (--out DIR | --in-place)`: the text explicit label (GB 45438 §5) in plain text,
  * Markdown and HTML files: a prompt at the start, end or middle, or a corner mark.
  */
-import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { HeguiError, isHeguiError, oversize } from '../../errors.ts';
+import { HeguiError, isHeguiError } from '../../errors.ts';
 import { formatFromName } from '../../label/explicit/text/detect.ts';
-import { labelTextWithResult } from '../../label/explicit/text/label-text.ts';
 import {
   type CornerPosition,
   resolveTextLabel,
@@ -16,8 +14,7 @@ import {
   type TextFormat,
   type TextLabelMode,
 } from '../../label/explicit/text/options.ts';
-import { AtomicFileSink } from '../../label/io/sink.ts';
-import { ioError } from '../../label/io/source.ts';
+import { labelTextFile } from '../../label/explicit/text/text-file.ts';
 import { collectInputs, type InputFile } from '../files.ts';
 import type { Output } from '../output.ts';
 import { type BatchResult, countOf, runBatch } from './batch.ts';
@@ -37,38 +34,6 @@ interface ExplicitTextOptions {
 interface TextFileResult extends BatchResult {
   status: 'labelled' | 'unchanged' | 'skipped' | 'failed';
   format?: TextFormat;
-}
-
-/** Text files are read whole; a label belongs in documents, not in logs of this size. */
-const MAX_TEXT_BYTES = 64 * 1024 * 1024;
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-async function readText(path: string): Promise<string> {
-  const st = await stat(path).catch((e: unknown) => {
-    throw ioError(e, 'open');
-  });
-  if (st.size > MAX_TEXT_BYTES) throw oversize('the text file', st.size, MAX_TEXT_BYTES);
-  const bytes = await readFile(path).catch((e: unknown) => {
-    throw ioError(e, 'read');
-  });
-  if (bytes.includes(0)) throw new HeguiError('format_unsupported', 'the file is binary, not text');
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    throw new HeguiError('format_unsupported', 'the file is not UTF-8 text');
-  }
-}
-
-async function writeAtomically(target: string, text: string, replacesOriginal: boolean): Promise<void> {
-  const sink = await AtomicFileSink.create(target);
-  try {
-    await sink.write(Buffer.from(text, 'utf8'));
-    await sink.finish(replacesOriginal);
-    await sink.commit();
-  } catch (e) {
-    await sink.abort();
-    throw e;
-  }
 }
 
 function describe(r: TextFileResult): string {
@@ -112,19 +77,14 @@ export async function explicitTextCommand(paths: string[], o: ExplicitTextOption
       ...(o.out ? { out: o.out } : {}),
       ...(o.json ? { json: true } : {}),
       run: async (input: InputFile, target: string) => {
-        const byName = formatFromName(input.path);
-        if (!input.explicit && !byName) return null;
-        const text = await readText(input.path);
-        const format = o.format !== 'auto' ? o.format : (byName ?? 'auto');
-        const r = labelTextWithResult(text, {
+        if (!input.explicit && !formatFromName(input.path)) return null;
+        const r = await labelTextFile(input.path, target, {
           mode: o.mode,
           corner: o.corner,
-          format,
+          format: o.format,
           ...(o.text !== undefined ? { text: o.text } : {}),
           ...(minChars !== undefined ? { minChars } : {}),
         });
-        const inPlace = resolve(target) === resolve(input.path);
-        if (r.changed || !inPlace) await writeAtomically(target, r.text, inPlace);
         return { file: input.path, status: r.changed ? 'labelled' : 'unchanged', output: target, format: r.format };
       },
       line: describe,

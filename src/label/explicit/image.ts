@@ -3,7 +3,7 @@ import type { Metadata } from 'sharp';
 import { HeguiError } from '../../errors.ts';
 import type { AigcRecord } from '../aigc/record.ts';
 import { AtomicFileSink } from '../io/sink.ts';
-import { labelBytes } from '../label-file.ts';
+import { labelBytesResult, type WriteLabelOptions } from '../label-file.ts';
 import type { Polarity } from './contrast.ts';
 import { guard, MAX_PIXELS, openImage, readImageBytes } from './decode.ts';
 import { fitText } from './glyphs.ts';
@@ -115,6 +115,8 @@ export async function renderImageLabel(
 export interface LabelImageFileOptions extends ImageLabelOptions {
   /** The metadata label (GB 45438 App. E) written after the explicit one. */
   label: AigcRecord;
+  /** Sign the metadata label while writing it (docs/signature-scheme.md). */
+  sign?: WriteLabelOptions['sign'];
 }
 
 export interface LabelImageFileResult {
@@ -122,6 +124,8 @@ export interface LabelImageFileResult {
   bytesIn: number;
   bytesOut: number;
   report: ImageLabelReport;
+  /** The metadata label as written (with its SecurityData when signed). */
+  label: AigcRecord;
 }
 
 /**
@@ -136,7 +140,11 @@ export async function labelImageFile(
 ): Promise<LabelImageFileResult> {
   const bytes = await readImageBytes(input);
   const rendered = await renderImageLabel(bytes, options);
-  const labelled = await labelBytes(rendered.data, options.label).catch((e: unknown) => {
+  const labelled = await labelBytesResult(
+    rendered.data,
+    options.label,
+    options.sign ? { sign: options.sign } : {},
+  ).catch((e: unknown) => {
     if (e instanceof HeguiError && e.code === 'format_unknown') {
       throw new HeguiError(
         'format_unsupported',
@@ -147,12 +155,18 @@ export async function labelImageFile(
   });
   const sink = await AtomicFileSink.create(output);
   try {
-    await sink.write(labelled);
+    await sink.write(labelled.bytes);
     await sink.finish(resolve(output) === resolve(input));
     await sink.commit();
   } catch (e) {
     await sink.abort();
     throw e;
   }
-  return { path: output, bytesIn: bytes.length, bytesOut: labelled.length, report: rendered.report };
+  return {
+    path: output,
+    bytesIn: bytes.length,
+    bytesOut: labelled.bytes.length,
+    report: rendered.report,
+    label: labelled.label,
+  };
 }

@@ -9,6 +9,7 @@ export {
   type Polarity,
   relativeLuminance,
 } from './contrast.ts';
+export { drawableLabelText, MAX_DRAWN_LABEL_CHARS } from './drawable.ts';
 export { LABEL_FONT_FAMILY, labelFontFile } from './font.ts';
 export {
   type ImageLabelOptions,
@@ -40,10 +41,11 @@ export {
   checkLabelText,
   DEFAULT_LABEL_TEXT,
   isValidLabelText,
+  LABEL_TEXT_KINDS,
   type LabelText,
   type LabelTextKind,
   MAX_LABEL_CHARS,
-} from './text.ts';
+} from './rule.ts';
 export {
   type LabelVideoFileOptions,
   labelVideoFile,

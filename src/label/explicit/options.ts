@@ -1,6 +1,6 @@
 import { HeguiError } from '../../errors.ts';
+import { drawableLabelText } from './drawable.ts';
 import { checkPosition, type LabelPosition, MIN_HEIGHT_RATIO, MIN_INK_PX } from './layout.ts';
-import { checkLabelText } from './text.ts';
 
 /** How an explicit label looks on an image or a video frame. Every field is optional. */
 export interface ExplicitOptions {
@@ -24,7 +24,7 @@ export interface ResolvedExplicit {
 const MAX_HEIGHT_RATIO = 0.25;
 
 export function resolveExplicit(o: ExplicitOptions = {}): ResolvedExplicit {
-  const { text } = checkLabelText(o.text, 'label');
+  const text = drawableLabelText(o.text);
   const heightRatio = o.heightRatio ?? MIN_HEIGHT_RATIO;
   if (!Number.isFinite(heightRatio) || heightRatio < MIN_HEIGHT_RATIO || heightRatio > MAX_HEIGHT_RATIO) {
     throw new HeguiError(

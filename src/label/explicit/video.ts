@@ -8,7 +8,7 @@ import { displayRotation, type Probe, type ProbeStream, probe, rate, seconds } f
 import { runTool } from '../../media/run.ts';
 import type { AigcRecord } from '../aigc/record.ts';
 import { ioError } from '../io/source.ts';
-import { writeLabel } from '../label-file.ts';
+import { type WriteLabelOptions, writeLabel } from '../label-file.ts';
 import { ANY_BACKGROUND, type Polarity, plateAlphaFor, worstContrast } from './contrast.ts';
 import { fitText } from './glyphs.ts';
 import { type Box, displayToCoded, type LabelPosition, placePlate, targetInkHeight } from './layout.ts';
@@ -262,6 +262,8 @@ async function checkOutput(
 export interface LabelVideoFileOptions extends VideoLabelOptions {
   /** The metadata label (GB 45438 App. E) written after the explicit one. */
   label: AigcRecord;
+  /** Sign the metadata label while writing it (docs/signature-scheme.md). */
+  sign?: WriteLabelOptions['sign'];
 }
 
 /**
@@ -272,11 +274,14 @@ export async function labelVideoFile(
   input: string,
   output: string,
   options: LabelVideoFileOptions,
-): Promise<{ path: string; report: VideoLabelReport }> {
+): Promise<{ path: string; report: VideoLabelReport; label: AigcRecord }> {
   const temp = tempBeside(resolve(output), 'explicit');
   try {
     const report = await renderVideoLabel(input, temp, options);
-    await writeLabel(temp, options.label, { out: output }).catch((e: unknown) => {
+    const written = await writeLabel(temp, options.label, {
+      out: output,
+      ...(options.sign ? { sign: options.sign } : {}),
+    }).catch((e: unknown) => {
       if (e instanceof HeguiError && e.code === 'format_unknown') {
         throw new HeguiError(
           'format_unsupported',
@@ -285,7 +290,7 @@ export async function labelVideoFile(
       }
       throw e;
     });
-    return { path: output, report };
+    return { path: output, report, label: written.label };
   } finally {
     await unlink(temp).catch(() => {});
   }

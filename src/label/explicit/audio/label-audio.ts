@@ -9,7 +9,7 @@ import type { AigcRecord } from '../../aigc/record.ts';
 import { codecById } from '../../codecs/registry.ts';
 import { AtomicFileSink } from '../../io/sink.ts';
 import { FileSource, ioError } from '../../io/source.ts';
-import { detectFormat, writeLabel } from '../../label-file.ts';
+import { detectFormat, type WriteLabelOptions, writeLabel } from '../../label-file.ts';
 import { buildBlock, type LabelBlock, type LabelParts } from './block.ts';
 import { probeAudio } from './probe.ts';
 import { loadPrompt } from './prompt.ts';
@@ -31,6 +31,8 @@ export interface AudioLabelOptions {
   gapMs?: number;
   /** The metadata label to write into the output as well (GB 45438 §6, App. E). */
   label?: AigcRecord;
+  /** Sign the metadata label while writing it (docs/signature-scheme.md); needs `label`. */
+  sign?: WriteLabelOptions['sign'];
 }
 
 /** Where one label block sits in the output, in ms from the start. */
@@ -57,6 +59,8 @@ export interface AudioLabelResult {
   contentMs: number;
   /** Whether the metadata label was written as well. */
   metadataLabel: boolean;
+  /** The metadata label as written (with its SecurityData when signed). */
+  label?: AigcRecord;
 }
 
 const DEFAULT_GAP_MS = 300;
@@ -82,6 +86,7 @@ function plan(o: AudioLabelOptions): Plan {
   const gapMs = o.gapMs ?? DEFAULT_GAP_MS;
   if (typeof gapMs !== 'number' || !Number.isFinite(gapMs) || gapMs < 50 || gapMs > 5000)
     throw new HeguiError('usage', 'the gap must be from 50 to 5000 ms');
+  if (o.sign && !o.label) throw new HeguiError('usage', 'a signature signs the metadata label: give the label too');
   if (o.label && hasErrors(validateRecord(o.label))) {
     throw new HeguiError('label_invalid', 'the metadata label cannot be written: it does not pass validation');
   }
@@ -197,8 +202,11 @@ export async function labelAudioFile(
         ...(route.bitRate ? { bitRate: route.bitRate } : {}),
       };
     }
+    let written: AigcRecord | undefined;
     if (options.label) {
-      await writeLabel(temp, options.label, { out: output });
+      written = (
+        await writeLabel(temp, options.label, { out: output, ...(options.sign ? { sign: options.sign } : {}) })
+      ).label;
       await unlink(temp).catch(() => {});
     } else {
       // Before a rename replaces the original, the new bytes must be on disk (else a crash could leave neither).
@@ -208,7 +216,7 @@ export async function labelAudioFile(
       });
     }
     temp = null;
-    return { path: output, ...result, metadataLabel: !!options.label };
+    return { path: output, ...result, metadataLabel: !!options.label, ...(written ? { label: written } : {}) };
   } finally {
     await src.close();
     if (temp) await unlink(temp).catch(() => {});

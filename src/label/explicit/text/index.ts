@@ -1,6 +1,7 @@
 /** Explicit labels in text (GB 45438 §5): whole texts, token streams, chat-completion event streams. */
 export { labelChatCompletion } from './chat.ts';
 export { detectTextFormat, formatFromName } from './detect.ts';
+export { type FoundTextLabel, findTextLabels, type TextLabelPosition } from './find.ts';
 export {
   hasTextLabel,
   type LabelTextOptions,
@@ -8,6 +9,7 @@ export {
   labelText,
   labelTextWithResult,
 } from './label-text.ts';
+export { measureText, measureTextLabel, type TextLabelMeasurement } from './measure.ts';
 export {
   type CornerPosition,
   defaultLabelText,
@@ -20,6 +22,6 @@ export {
   type TextLabelMode,
   type TextLabelOptions,
 } from './options.ts';
-export { checkTextLabel, MAX_TEXT_LABEL_CHARS, type TextLabelKind } from './rule.ts';
 export { createSseLabeller, type SseLabeller } from './sse.ts';
 export { createStreamLabeller, MAX_HOLD, type StreamLabeller, type StreamLabelOptions } from './stream.ts';
+export { labelTextFile, MAX_TEXT_BYTES, readTextFile } from './text-file.ts';

@@ -1,5 +1,5 @@
 import { HeguiError } from '../../../errors.ts';
-import { checkTextLabel } from './rule.ts';
+import { checkLabelText } from '../rule.ts';
 
 /**
  * GB 45438 §5: a text prompt at the start, the end or a suitable middle position of the text, or a corner mark.
@@ -80,6 +80,9 @@ export function resolveTextLabel(o: TextLabelOptions, format: TextFormat): Resol
     throw new HeguiError('usage', 'minChars must be a whole number of at least 0');
   const newline = o.newline ?? '\n';
   if (newline !== '\n' && newline !== '\r\n') throw new HeguiError('usage', 'newline must be "\\n" or "\\r\\n"');
-  const text = checkTextLabel(o.text ?? defaultLabelText(mode, corner), mode === 'corner' ? 'corner' : 'label');
+  const { text } = checkLabelText(
+    o.text ?? defaultLabelText(mode, corner),
+    mode === 'corner' ? 'corner-mark' : 'label',
+  );
   return { mode, corner, format, newline, minChars, text, snippet: snippetFor(text, format, mode) };
 }
