@@ -8,6 +8,7 @@ import { openStore } from '../store/index.ts';
 import type { AuditLog } from './audit/audit-log.ts';
 import { createAuditLog } from './audit/create-audit-log.ts';
 import { AuthorityReportService } from './authority-reports/authority-report-service.ts';
+import { SqlAuthorityReportStore } from './authority-reports/authority-report-store.ts';
 import { createFeatureLibrary, type FeatureLibrarySlice } from './feature-library/create-feature-library.ts';
 import type { StalenessAlert } from './feature-library/feature-library-service.ts';
 import {
@@ -15,6 +16,7 @@ import {
   type ReviewQueueOptions,
   ReviewQueueService,
 } from './review-queue/review-queue-service.ts';
+import { SqlReviewQueueStore } from './review-queue/review-queue-store.ts';
 
 export interface Governance {
   store: Store;
@@ -42,8 +44,14 @@ export async function createGovernance(store: Store, audit: AuditLog, o: Governa
     store,
     audit,
     library,
-    queue: new ReviewQueueService(store, audit, { ...DEFAULT_QUEUE_OPTIONS, ...o.queue }, now),
-    reports: new AuthorityReportService(store, audit, now),
+    queue: new ReviewQueueService(
+      store,
+      new SqlReviewQueueStore(),
+      audit,
+      { ...DEFAULT_QUEUE_OPTIONS, ...o.queue },
+      now,
+    ),
+    reports: new AuthorityReportService(store, new SqlAuthorityReportStore(), audit, now),
     close: async () => {
       stop();
       if (o.ownsStore) await store.close();

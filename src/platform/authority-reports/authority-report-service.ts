@@ -9,6 +9,7 @@ import type { Store } from '../../store/index.ts';
 import { newId } from '../../store/index.ts';
 import { type Actor, actorRef } from '../actor.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
+import type { AuthorityReportRow, AuthorityReportStore } from './authority-report-store.ts';
 
 export const REPORT_CATEGORIES = [
   'illegal_content',
@@ -65,6 +66,7 @@ const COLUMNS = [
 export class AuthorityReportService {
   constructor(
     private readonly store: Store,
+    private readonly sql: AuthorityReportStore,
     private readonly audit: AuditLog,
     private readonly now: () => Date,
   ) {}
@@ -88,21 +90,18 @@ export class AuthorityReportService {
       recordedAt: this.now().toISOString(),
     };
     await this.store.transaction(async (trx) => {
-      await trx
-        .insertInto('authority_report')
-        .values({
-          id: r.id,
-          subject: r.subject,
-          category: r.category,
-          authority: r.authority,
-          channel: r.channel,
-          reference_number: r.referenceNumber,
-          reported_at: r.reportedAt,
-          related: JSON.stringify(r.related),
-          recorded_by: r.recordedBy,
-          recorded_at: r.recordedAt,
-        })
-        .execute();
+      await this.sql.insert(trx, {
+        id: r.id,
+        subject: r.subject,
+        category: r.category,
+        authority: r.authority,
+        channel: r.channel,
+        reference_number: r.referenceNumber,
+        reported_at: r.reportedAt,
+        related: JSON.stringify(r.related),
+        recorded_by: r.recordedBy,
+        recorded_at: r.recordedAt,
+      });
       await this.audit.append(trx, {
         type: 'authority_report.recorded',
         actor: actorRef(actor),
@@ -119,18 +118,20 @@ export class AuthorityReportService {
   }
 
   async get(id: string): Promise<AuthorityReport> {
-    const row = await this.store.db.selectFrom('authority_report').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.sql.get(this.store.db, id);
     if (!row) throw new HeguiError('not_found', 'no such report');
     return toReport(row);
   }
 
   async list(f: ReportFilter = {}): Promise<AuthorityReport[]> {
-    let q = this.store.db.selectFrom('authority_report').selectAll();
-    if (f.authority) q = q.where('authority', '=', f.authority);
-    if (f.category) q = q.where('category', '=', f.category);
-    if (f.from) q = q.where('reported_at', '>=', new Date(f.from).toISOString());
-    if (f.to) q = q.where('reported_at', '<', new Date(f.to).toISOString());
-    return (await q.orderBy('reported_at').orderBy('id').limit(10_000).execute()).map(toReport);
+    const iso = (t: string | undefined) => (t ? new Date(t).toISOString() : undefined);
+    const q = {
+      ...(f.authority ? { authority: f.authority } : {}),
+      ...(f.category ? { category: f.category } : {}),
+      ...(f.from ? { from: iso(f.from) } : {}),
+      ...(f.to ? { to: iso(f.to) } : {}),
+    };
+    return (await this.sql.list(this.store.db, q, 10_000)).map(toReport);
   }
 
   async export(f: ReportFilter, format: 'csv' | 'jsonl'): Promise<string> {
@@ -149,18 +150,7 @@ export class AuthorityReportService {
   }
 }
 
-function toReport(row: {
-  id: string;
-  subject: string;
-  category: string;
-  authority: string;
-  channel: string;
-  reference_number: string | null;
-  reported_at: string;
-  related: string;
-  recorded_by: string;
-  recorded_at: string;
-}): AuthorityReport {
+function toReport(row: AuthorityReportRow): AuthorityReport {
   return {
     id: row.id,
     subject: row.subject,

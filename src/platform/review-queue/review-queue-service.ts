@@ -9,9 +9,9 @@ import { HeguiError } from '../../errors.ts';
 import type { ReviewResult } from '../../review/decision.ts';
 import type { Store } from '../../store/index.ts';
 import { newId } from '../../store/index.ts';
-import type { ReviewQueueItemTable } from '../../store/schema/governance-tables.ts';
 import { type Actor, actorAccountId, actorRef } from '../actor.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
+import type { ItemChange, QueueItem, ReviewQueueStore } from './review-queue-store.ts';
 
 export const QUEUES = ['engine', 'report', 'appeal'] as const;
 export type QueueName = (typeof QUEUES)[number];
@@ -33,7 +33,7 @@ export const DEFAULT_QUEUE_OPTIONS: ReviewQueueOptions = {
   secondReviewFrom: 4,
 };
 
-export type QueueItem = ReviewQueueItemTable;
+export type { QueueItem };
 
 export interface EnqueueInput {
   queue: QueueName;
@@ -64,6 +64,7 @@ const person = (a: Actor) => {
 export class ReviewQueueService {
   constructor(
     private readonly store: Store,
+    private readonly sql: ReviewQueueStore,
     private readonly audit: AuditLog,
     private readonly o: ReviewQueueOptions,
     private readonly now: () => Date,
@@ -110,7 +111,7 @@ export class ReviewQueueService {
       decided_at: null,
     };
     await this.store.transaction(async (trx) => {
-      await trx.insertInto('review_queue_item').values(item).execute();
+      await this.sql.insert(trx, item);
       await this.audit.append(trx, {
         type: 'review_queue.enqueued',
         actor: actorRef(actor),
@@ -122,17 +123,13 @@ export class ReviewQueueService {
   }
 
   async item(id: string): Promise<QueueItem> {
-    const r = await this.store.db.selectFrom('review_queue_item').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await this.sql.get(this.store.db, id);
     if (!r) throw new HeguiError('not_found', 'no such queue item');
-    return { ...r, severity: Number(r.severity) };
+    return r;
   }
 
   async list(queue?: QueueName, status?: string): Promise<QueueItem[]> {
-    let q = this.store.db.selectFrom('review_queue_item').selectAll();
-    if (queue) q = q.where('queue', '=', queue);
-    if (status) q = q.where('status', '=', status);
-    const rows = await q.orderBy('created_at').orderBy('id').limit(200).execute();
-    return rows.map((r) => ({ ...r, severity: Number(r.severity) }));
+    return this.sql.list(this.store.db, { ...(queue ? { queue } : {}), ...(status ? { status } : {}) });
   }
 
   /** Take the item for `claimMinutes`. Exactly one of several reviewers claiming at once succeeds. */
@@ -142,18 +139,7 @@ export class ReviewQueueService {
     const at = now.toISOString();
     const until = new Date(now.getTime() + this.o.claimMinutes * 60_000).toISOString();
     const won = await this.store.transaction(async (trx) => {
-      const r = await trx
-        .updateTable('review_queue_item')
-        .set({ claimed_by: me, claim_expires_at: until })
-        .where('id', '=', id)
-        .where('status', 'in', ['open', 'second_review'])
-        .where((eb) =>
-          eb.or([eb('claimed_by', 'is', null), eb('claim_expires_at', '<', at), eb('claimed_by', '=', me)]),
-        )
-        // The second level is someone other than the first reviewer.
-        .where((eb) => eb.or([eb('first_decided_by', 'is', null), eb('first_decided_by', '<>', me)]))
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) return false;
+      if (!(await this.sql.claim(trx, id, me, at, until))) return false;
       await this.audit.append(trx, {
         type: 'review_queue.claimed',
         actor: actorRef(actor),
@@ -177,14 +163,14 @@ export class ReviewQueueService {
 
   async release(actor: Actor, id: string): Promise<QueueItem> {
     const me = person(actor);
+    const at = this.now().toISOString();
+    const item = await this.item(id);
     await this.store.transaction(async (trx) => {
-      const r = await trx
-        .updateTable('review_queue_item')
-        .set({ claimed_by: null, claim_expires_at: null })
-        .where('id', '=', id)
-        .where('claimed_by', '=', me)
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) throw new HeguiError('conflict', 'you do not hold this item');
+      const held = await this.sql.changeHeld(trx, id, item.status, me, at, {
+        claimed_by: null,
+        claim_expires_at: null,
+      });
+      if (!held) throw new HeguiError('conflict', 'you do not hold this item');
       await this.audit.append(trx, {
         type: 'review_queue.released',
         actor: actorRef(actor),
@@ -206,11 +192,11 @@ export class ReviewQueueService {
     const me = person(actor);
     const at = this.now().toISOString();
     await this.store.transaction(async (trx) => {
-      const item = await trx.selectFrom('review_queue_item').selectAll().where('id', '=', id).executeTakeFirst();
+      const item = await this.sql.get(trx, id);
       if (!item) throw new HeguiError('not_found', 'no such queue item');
       if (item.status === 'decided') throw new HeguiError('conflict', 'the item is already decided');
-      const first = item.status === 'open' && Number(item.severity) >= this.o.secondReviewFrom;
-      const set = first
+      const first = item.status === 'open' && item.severity >= this.o.secondReviewFrom;
+      const set: ItemChange = first
         ? {
             status: 'second_review',
             first_decision: d.decision,
@@ -232,15 +218,7 @@ export class ReviewQueueService {
             claim_expires_at: null,
           };
       // Only the holder of a live claim decides, and only from the state it read.
-      const r = await trx
-        .updateTable('review_queue_item')
-        .set(set)
-        .where('id', '=', id)
-        .where('status', '=', item.status)
-        .where('claimed_by', '=', me)
-        .where('claim_expires_at', '>=', at)
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) {
+      if (!(await this.sql.changeHeld(trx, id, item.status, me, at, set))) {
         throw new HeguiError('conflict', 'claim the item first (your claim is missing or expired)');
       }
       await this.audit.append(trx, {
@@ -249,7 +227,7 @@ export class ReviewQueueService {
         subject: `queue_item:${id}`,
         payload: {
           queue: item.queue,
-          severity: Number(item.severity),
+          severity: item.severity,
           decision: d.decision,
           reason: d.reason,
           policyRef: d.policyRef,
@@ -265,18 +243,13 @@ export class ReviewQueueService {
     const now = this.now();
     const out: QueueStats[] = [];
     for (const queue of QUEUES) {
-      const rows = await this.store.db
-        .selectFrom('review_queue_item')
-        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('created_at').as('oldest')])
-        .where('queue', '=', queue)
-        .where('status', '<>', 'decided')
-        .executeTakeFirst();
-      const oldest = (rows?.oldest as string | null | undefined) ?? null;
+      const w = await this.sql.waiting(this.store.db, queue);
+      const oldest = w.oldest;
       const ageHours = oldest ? (now.getTime() - Date.parse(oldest)) / 3_600_000 : null;
       const deadlineHours = this.o.deadlineHours[queue];
       out.push({
         queue,
-        waiting: Number(rows?.n ?? 0),
+        waiting: w.count,
         oldestAt: oldest,
         oldestAgeHours: ageHours,
         deadlineHours,
