@@ -7,8 +7,11 @@ import { LibraryHolder } from './library-holder.ts';
 
 export interface FeatureLibrarySlice {
   service: FeatureLibraryService;
-  /** Runs the staleness check now and then every `everyMs`; `onAlert` gets each alert. Returns a stop function. */
-  startStalenessCheck(onAlert: (a: StalenessAlert) => void, everyMs?: number): () => void;
+  /**
+   * Runs the weekly-update check now and then every `everyMs` (`onAlert` gets each alert), and loads versions other
+   * instances published every `syncEveryMs`. Returns a stop function.
+   */
+  startStalenessCheck(onAlert: (a: StalenessAlert) => void, everyMs?: number, syncEveryMs?: number): () => void;
 }
 
 export async function createFeatureLibrary(
@@ -28,21 +31,23 @@ export async function createFeatureLibrary(
   await service.sync();
   return {
     service,
-    startStalenessCheck(onAlert, everyMs = 3_600_000) {
-      const tick = () => {
-        // Another instance may have published: pick its version up, then check the age.
+    startStalenessCheck(onAlert, everyMs = 3_600_000, syncEveryMs = 30_000) {
+      const check = () => {
         void service
-          .sync()
-          .then(() => service.staleness())
+          .staleness()
           .then((a) => {
             if (a.alert) onAlert(a);
           })
           .catch(() => {});
       };
-      tick();
-      const timer = setInterval(tick, everyMs);
-      timer.unref();
-      return () => clearInterval(timer);
+      // Another instance on the same database may have published: load its version (compiled, then swapped).
+      const sync = () => void service.sync().catch(() => {});
+      check();
+      const timers = [setInterval(check, everyMs), setInterval(sync, syncEveryMs)];
+      for (const t of timers) t.unref();
+      return () => {
+        for (const t of timers) clearInterval(t);
+      };
     },
   };
 }
