@@ -134,6 +134,44 @@ forEachDialect('feature library governance', (ctx) => {
     }
   });
 
+  it('the scheduled check hands the alert over, and another instance loads a new version', async () => {
+    const alerts: string[] = [];
+    clock.aheadMs = 8 * 86_400_000;
+    try {
+      const stop = h.g.library.startStalenessCheck((a) => alerts.push(a.alert!.code));
+      for (let k = 0; k < 200 && alerts.length === 0; k++) await new Promise((r) => setTimeout(r, 10));
+      stop();
+    } finally {
+      clock.aheadMs = 0;
+    }
+    assert.deepEqual(alerts, ['feature_library_stale']);
+    const { createAuditLog } = await import('../../../src/platform/audit/create-audit-log.ts');
+    const { createFeatureLibrary } = await import('../../../src/platform/feature-library/create-feature-library.ts');
+    const other = ctx.db.open();
+    const second = await createFeatureLibrary(other, (await createAuditLog(other, { signingKeyFile: null })).log);
+    const served = h.g.library.service.holder.current()!.contentHash;
+    assert.equal(second.service.holder.current()?.contentHash, served, 'a new instance serves the current version');
+    const p = await call('reviewer', 'POST', '/api/feature-library/proposals', {
+      upsert: [{ pattern: '另一实例词', riskCode: 'A.1.h', action: 'block' }],
+    });
+    const ok = await call('admin', 'POST', `/api/feature-library/proposals/${p.body.id}/approve`);
+    assert.equal(ok.status, 200);
+    assert.equal(second.service.holder.current()?.contentHash, served, 'not yet synchronised');
+    await second.service.sync();
+    assert.equal(second.service.holder.current()?.contentHash, ok.body.contentHash);
+    assert.equal(second.service.holder.review('另一实例词').decision, 'block');
+  });
+
+  it('lists its routes in the OpenAPI document', async () => {
+    const doc = await h.s.call('GET', '/openapi.json');
+    for (const path of [
+      '/api/feature-library/proposals',
+      '/api/review-queue/items/{id}/claim',
+      '/api/authority-reports/export',
+    ])
+      assert.ok(doc.body.paths[path], path);
+  });
+
   it('refuses roles without the permission', async () => {
     const cases: [keyof GovernanceServer['tokens'], string, string, unknown?][] = [
       ['auditor', 'POST', '/api/feature-library/proposals', { remove: ['x'] }],
@@ -170,7 +208,7 @@ forEachDialect('feature library governance', (ctx) => {
     const ev = await h.events('feature_library.');
     const types = ev.map((e) => e.type);
     assert.ok(types.includes('feature_library.proposed'));
-    assert.equal(types.filter((t) => t === 'feature_library.published').length, 3);
+    assert.equal(types.filter((t) => t === 'feature_library.published').length, 4);
     assert.equal(types.filter((t) => t === 'feature_library.rolled_back').length, 1);
     const pub = ev.find((e) => e.type === 'feature_library.published')!;
     assert.notEqual((pub.payload as { proposedBy: string }).proposedBy, undefined);
