@@ -5,12 +5,14 @@
 import type { Logger } from 'pino';
 import { HeguiError, isHeguiError } from '../errors.ts';
 import { SYSTEM } from '../platform/actor.ts';
+import { type Governance, openGovernance } from '../platform/governance.ts';
 import { createPlatform, type Platform } from '../platform/platform.ts';
 import type { PlatformStores } from '../platform/stores.ts';
 import { buildServer, type HeguiServer } from './app.ts';
 import type { ServerConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { openStores } from './open-stores.ts';
+import { governanceRoutes } from './routes/governance.ts';
 import { setUpKeyRing } from './secret-key-setup.ts';
 
 export interface RunningServer {
@@ -29,6 +31,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Use these stores instead of openStores(config) (tests). */
   stores?: PlatformStores;
+  /** The governance duties over this SQL store (tests); default: the store the configuration names. */
+  governance?: Governance;
   /** Install SIGTERM/SIGINT handlers (the CLI does; tests call shutdown()). */
   handleSignals?: boolean;
 }
@@ -53,7 +57,11 @@ export async function startServer(config: ServerConfig, o: StartOptions = {}): P
     nodeEnv: config.nodeEnv,
   });
   await firstStart(platform, config, print);
+  const governance =
+    o.governance ??
+    (await openGovernance(config, (a) => log.warn({ alert: a.alert?.code, ageDays: a.ageDays }, a.alert?.message)));
   const server = buildServer(platform, {
+    extraRoutes: governanceRoutes(governance),
     logger: log,
     rateLimit: config.rateLimit,
     trustProxy: config.trustProxy,
@@ -88,6 +96,7 @@ export async function startServer(config: ServerConfig, o: StartOptions = {}): P
         await server.app.close();
       } finally {
         clearTimeout(deadline);
+        await governance.close();
         await platform.close();
         log.info('stopped');
         resolveClosed();

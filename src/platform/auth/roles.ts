@@ -50,6 +50,39 @@ export const PERMISSION_TABLE = {
     roles: ['admin', 'compliance_officer', 'auditor'],
     about: 'read who accepted which version',
   },
+  // feature library governance (Art. 10): four eyes — propose, then another person approves
+  'feature_library.read': {
+    roles: ['admin', 'reviewer', 'compliance_officer', 'auditor'],
+    about: 'read library versions, proposals, coverage and the weekly-update alert',
+  },
+  'feature_library.propose': {
+    roles: ['admin', 'reviewer', 'compliance_officer'],
+    about: 'propose a library change, bulk import or rollback',
+  },
+  'feature_library.approve': {
+    roles: ['admin', 'compliance_officer'],
+    about: "approve (publish) or reject someone else's proposal",
+  },
+  'feature_library.review': {
+    roles: ['admin', 'reviewer', 'compliance_officer'],
+    about: 'review text with the served library (give a service API key this scope)',
+  },
+  // human review queue (Art. 10)
+  'review_queue.enqueue': {
+    roles: ['admin', 'reviewer', 'compliance_officer'],
+    about: 'put an engine result, user report or appeal on the queue',
+  },
+  'review_queue.read': {
+    roles: ['admin', 'reviewer', 'compliance_officer', 'auditor'],
+    about: 'read queues and items',
+  },
+  'review_queue.decide': { roles: ['admin', 'reviewer'], about: 'claim and decide queue items' },
+  // reports to authorities (Art. 10, 11)
+  'authority_reports.record': { roles: ['admin', 'compliance_officer'], about: 'record a report to an authority' },
+  'authority_reports.read': {
+    roles: ['admin', 'compliance_officer', 'auditor'],
+    about: 'list and export reports to authorities',
+  },
 } as const satisfies Record<string, { roles: readonly Role[]; about: string }>;
 
 export type Permission = keyof typeof PERMISSION_TABLE;

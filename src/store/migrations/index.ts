@@ -1,4 +1,7 @@
 import { auditLog } from './0001-audit-log.ts';
+import { featureLibrary } from './0020-feature-library.ts';
+import { reviewQueue } from './0021-review-queue.ts';
+import { authorityReports } from './0022-authority-reports.ts';
 import type { StoreMigration } from './migration.ts';
 
 /**
@@ -7,4 +10,7 @@ import type { StoreMigration } from './migration.ts';
  */
 export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = Object.freeze({
   '0001_audit_log': auditLog,
+  '0020_feature_library': featureLibrary,
+  '0021_review_queue': reviewQueue,
+  '0022_authority_reports': authorityReports,
 });
