@@ -141,6 +141,8 @@ export async function startUpstream(): Promise<FakeUpstream> {
       }
       for (const [i, p] of pieces.entries()) {
         if (model === 'cut-up' && i === 3) {
+          // Let what was written reach the gateway, then drop the connection without ending the stream.
+          await new Promise((r) => setTimeout(r, 50));
           res.socket?.destroy();
           return;
         }
