@@ -55,7 +55,15 @@ export async function createGateway(
   );
   const emergency = parts.emergency ?? new EmergencySwitch();
   const access = new FunctionGate(platform.gate, [emergency, ...(parts.checks ?? [])]);
-  const pipeline = new GatewayPipeline(platform, access, parts.consent ?? NO_CONSENT_SERVICE, library, store, log);
+  const pipeline = new GatewayPipeline(
+    platform,
+    access,
+    parts.consent ?? NO_CONSENT_SERVICE,
+    library,
+    store,
+    log,
+    emergency,
+  );
   return {
     context: {
       config,

@@ -15,7 +15,7 @@ import type { ReviewDecision, ReviewResult } from '../review/decision.ts';
 import { reviewText } from '../review/review.ts';
 import { authenticate } from '../server/route.ts';
 import type { Store } from '../store/index.ts';
-import type { ConsentCheck, FunctionGate, GenerationFunction } from './access.ts';
+import type { ConsentCheck, EmergencySwitch, FunctionGate, GenerationFunction } from './access.ts';
 import { GatewayError, INPUT_BLOCKED_MESSAGE } from './openai-error.ts';
 
 /** Audit event types; the enforcement slice counts `enforcement.strike` events per account (Art. 10). */
@@ -57,7 +57,13 @@ export class GatewayPipeline {
     private readonly library: CompiledLibrary,
     private readonly store: Store,
     readonly audit: AuditLog,
+    private readonly emergency: EmergencySwitch,
   ) {}
+
+  /** The emergency switch is engaged: streams in flight end too (Art. 21: 立即停止). */
+  get suspended(): boolean {
+    return this.emergency.engaged;
+  }
 
   async admit(
     req: FastifyRequest,

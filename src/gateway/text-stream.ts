@@ -196,6 +196,14 @@ export async function streamText(
       }
       const { done, value } = await reader.read();
       if (done) break;
+      if (pipeline.suspended) {
+        ended = 'generation_suspended';
+        call.abort('generation suspended');
+        await write(
+          `data: ${JSON.stringify({ error: { message: 'generation is suspended by the operator', type: 'invalid_request_error', code: 'generation_suspended', param: null } })}\n\n`,
+        );
+        break;
+      }
       call.touch();
       buf += decoder.decode(value, { stream: true });
       let stop = false;

@@ -90,6 +90,28 @@ describe('gateway faults', () => {
     assert.fail('the generation ended by the client was not recorded');
   });
 
+  it('the emergency switch also ends streams in flight, and their upstream requests', async () => {
+    const aborted = gw.upstream.nextAbort();
+    const stream = await gw.client(gw.users.verified).chat.completions.create({
+      model: 'endless-model',
+      messages: [{ role: 'user', content: 'x' }],
+      stream: true,
+    });
+    let n = 0;
+    const e = await (async () => {
+      for await (const _ of stream) {
+        if (++n === 3) gw.emergency.engage('incident');
+      }
+    })().then(
+      () => assert.fail('the stream ended as if complete'),
+      (x: unknown) => x,
+    );
+    gw.emergency.release();
+    assert.ok(e instanceof OpenAI.APIError, String(e));
+    assert.equal(e.code, 'generation_suspended');
+    await aborted;
+  });
+
   it('refuses a body over the size limit with 413', async () => {
     const big = 'x'.repeat(1024 * 1024 + 10);
     const res = await fetch(`${gw.s.url}/v1/chat/completions`, {
