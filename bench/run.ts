@@ -10,6 +10,7 @@ const suites: Record<string, () => Promise<void>> = {
   verify: async () => (await import('./verify.ts')).run(),
   'explicit-text': async () => (await import('./explicit-audio-text.ts')).run(),
   explicit: async () => (await import('./explicit.ts')).run(),
+  gateway: async () => (await import('./gateway.ts')).run(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

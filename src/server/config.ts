@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { HeguiError } from '../errors.ts';
+import { gatewayConfigSchema } from '../gateway/config.ts';
 import { verificationConfigSchema } from '../platform/accounts/verification/configure.ts';
 import { ASSURANCE_LEVELS } from '../platform/accounts/verification/provider.ts';
 
@@ -63,6 +64,8 @@ export const configSchema = z.object({
       placeholders: z.record(z.string(), z.string()).default({}),
     })
     .prefault({}),
+  /** The OpenAI-compatible compliance gateway (src/gateway/): off unless configured. */
+  gateway: gatewayConfigSchema.optional(),
 });
 export type ServerConfig = z.infer<typeof configSchema>;
 

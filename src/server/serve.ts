@@ -4,10 +4,13 @@
  */
 import type { Logger } from 'pino';
 import { HeguiError, isHeguiError } from '../errors.ts';
+import { createGateway, type Gateway, type GatewayParts } from '../gateway/create-gateway.ts';
+import { registerGateway } from '../gateway/register.ts';
 import { SYSTEM } from '../platform/actor.ts';
 import { type Governance, openGovernance } from '../platform/governance.ts';
 import { createPlatform, type Platform } from '../platform/platform.ts';
 import type { PlatformStores } from '../platform/stores.ts';
+import { openStore, type Store } from '../store/index.ts';
 import { buildServer, type HeguiServer } from './app.ts';
 import type { ServerConfig } from './config.ts';
 import { createLogger } from './logger.ts';
@@ -19,6 +22,8 @@ export interface RunningServer {
   url: string;
   server: HeguiServer;
   platform: Platform;
+  /** The compliance gateway, when `gateway` is configured. */
+  gateway?: Gateway;
   /** Graceful shutdown; resolves when connections and stores are closed. Safe to call more than once. */
   shutdown(reason?: string): Promise<void>;
   /** Resolves once the server has shut down. */
@@ -35,6 +40,8 @@ export interface StartOptions {
   governance?: Governance;
   /** Install SIGTERM/SIGINT handlers (the CLI does; tests call shutdown()). */
   handleSignals?: boolean;
+  /** Gateway parts (access checks, consent) and the SQL store for its log (default: opened from the config). */
+  gateway?: GatewayParts & { store?: Store };
 }
 
 export async function startServer(config: ServerConfig, o: StartOptions = {}): Promise<RunningServer> {
@@ -66,6 +73,17 @@ export async function startServer(config: ServerConfig, o: StartOptions = {}): P
     rateLimit: config.rateLimit,
     trustProxy: config.trustProxy,
   });
+  let gateway: Gateway | undefined;
+  let gatewayStore: Store | undefined;
+  if (config.gateway?.enabled) {
+    gatewayStore = o.gateway?.store;
+    if (!gatewayStore) {
+      gatewayStore = openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
+      await gatewayStore.migrate();
+    }
+    gateway = await createGateway(config.gateway, platform, gatewayStore, o.gateway ?? {});
+    await registerGateway(server.app, platform, gateway.context);
+  }
   let closing = false;
   server.app.addHook('onSend', async (_req, reply) => {
     // While shutting down, keep-alive connections end after their current response.
@@ -98,6 +116,7 @@ export async function startServer(config: ServerConfig, o: StartOptions = {}): P
         clearTimeout(deadline);
         await governance.close();
         await platform.close();
+        if (gatewayStore && !o.gateway?.store) await gatewayStore.close();
         log.info('stopped');
         resolveClosed();
       }
@@ -107,7 +126,7 @@ export async function startServer(config: ServerConfig, o: StartOptions = {}): P
   if (o.handleSignals) {
     for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => void shutdown(sig));
   }
-  return { url, server, platform, shutdown, closed };
+  return { url, server, platform, ...(gateway ? { gateway } : {}), shutdown, closed };
 }
 
 /** An admin when none exists; the shipped agreement templates where nothing is published yet. */

@@ -1,0 +1,177 @@
+/**
+ * Every gateway endpoint through the official `openai` client (unmodified), against a local OpenAI-compatible
+ * upstream: text carries the explicit label exactly once, images and audio carry a signed metadata label that
+ * `verify` accepts with the configured key's trust list, and every output is in the log with a verifying proof.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { toFile } from 'openai';
+import sharp from 'sharp';
+import { verify } from '../../src/label/verify/verify.ts';
+import { assertIncluded, generationOf } from './audit-support.ts';
+import { type GatewayEnv, PRODUCER, startGateway } from './harness.ts';
+import { UPSTREAM_TEXT } from './upstream.ts';
+
+const LABEL = '以下内容由人工智能生成';
+const count = (s: string, sub: string) => s.split(sub).length - 1;
+const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
+
+let gw: GatewayEnv;
+before(async () => {
+  gw = await startGateway();
+});
+after(() => gw.close());
+
+async function assertMediaLabel(bytes: Uint8Array, produceId: string) {
+  const v = await verify(bytes, { trust: gw.trust });
+  assert.equal(v.label?.ContentProducer, PRODUCER);
+  assert.equal(v.label?.ProduceID, produceId);
+  assert.equal(v.label?.Label, '1');
+  const producer = v.signatures.find((x) => x.role === 'producer');
+  assert.equal(producer?.status, 'valid', JSON.stringify(v.signatures));
+  assert.equal(producer?.keySource, 'trust_list');
+  assert.equal(v.passed, true, JSON.stringify(v.findings));
+}
+
+describe('gateway endpoints with the official openai client', () => {
+  it('lists the configured models of every upstream', async () => {
+    const list = await gw.client(gw.users.verified).models.list();
+    const ids = list.data.map((m) => m.id).sort();
+    assert.ok(ids.includes('chat-model') && ids.includes('image-model') && ids.includes('tts-model'));
+  });
+
+  it('chat completion: labelled once, the upstream model name mapped, logged with a verifying proof', async () => {
+    const { data, response } = await gw
+      .client(gw.users.verified)
+      .chat.completions.create({ model: 'chat-model', messages: [{ role: 'user', content: 'Say hello' }] })
+      .withResponse();
+    const text = data.choices[0]!.message.content ?? '';
+    assert.equal(count(text, LABEL), 1);
+    assert.ok(text.includes(UPSTREAM_TEXT));
+    assert.equal(data.model, 'chat-model');
+    const produceId = response.headers.get('x-hegui-produce-id');
+    assert.ok(produceId);
+    const up = gw.upstream.requests.at(-1)!;
+    assert.equal(up.model, 'echo-up');
+    const e = await generationOf(gw, produceId);
+    assert.equal(e.payload.accountId, gw.users.verified.id);
+    assert.deepEqual(e.payload.contentSha256, [sha(text)]);
+    assert.equal(e.payload.decision, 'pass');
+    await assertIncluded(gw, e.idx);
+  });
+
+  it('streamed chat: the label exactly once, the whole text, one ProduceID per request', async () => {
+    const client = gw.client(gw.users.verified);
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: 'chat-model', messages: [{ role: 'user', content: 'Say hello' }], stream: true })
+      .withResponse();
+    let text = '';
+    let finish: string | null = null;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta?.content ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    assert.equal(count(text, LABEL), 1);
+    assert.ok(text.includes(UPSTREAM_TEXT));
+    assert.equal(finish, 'stop');
+    const produceId = response.headers.get('x-hegui-produce-id')!;
+    const e = await generationOf(gw, produceId);
+    assert.deepEqual(e.payload.contentSha256, [sha(text)]);
+    await assertIncluded(gw, e.idx);
+    const again = await client.chat.completions
+      .create({ model: 'chat-model', messages: [{ role: 'user', content: 'x' }] })
+      .withResponse();
+    assert.notEqual(again.response.headers.get('x-hegui-produce-id'), produceId);
+  });
+
+  it('legacy completions, streamed and not, carry the label once', async () => {
+    const client = gw.client(gw.users.verified);
+    const plain = await client.completions.create({ model: 'chat-model', prompt: 'Say hello' });
+    assert.equal(count(plain.choices[0]!.text, LABEL), 1);
+    const stream = await client.completions.create({ model: 'chat-model', prompt: 'Say hello', stream: true });
+    let text = '';
+    for await (const c of stream) text += c.choices[0]?.text ?? '';
+    assert.equal(count(text, LABEL), 1);
+    assert.ok(text.includes(UPSTREAM_TEXT));
+  });
+
+  it('image generation (b64_json): explicit mark drawn, signed metadata label verifies', async () => {
+    const { data, response } = await gw
+      .client(gw.users.verified)
+      .images.generate({ model: 'image-model', prompt: 'a blue square', response_format: 'b64_json' })
+      .withResponse();
+    const bytes = Buffer.from(data.data![0]!.b64_json!, 'base64');
+    const produceId = response.headers.get('x-hegui-produce-id')!;
+    await assertMediaLabel(bytes, produceId);
+    // The explicit mark changed the pixels of the plain blue upstream picture.
+    const stats = await sharp(bytes).stats();
+    assert.ok(stats.channels[0]!.max > 40, 'label pixels were drawn');
+    const e = await generationOf(gw, produceId);
+    assert.deepEqual(e.payload.contentSha256, [sha(bytes)]);
+    assert.deepEqual(e.payload.labels, { explicit: true, metadata: true, signed: true });
+    await assertIncluded(gw, e.idx);
+  });
+
+  it('image generation (url): a short-lived URL on the gateway serves the labelled image', async () => {
+    const { data, response } = await gw
+      .client(gw.users.verified)
+      .images.generate({ model: 'image-model', prompt: 'a blue square', response_format: 'url', n: 2 })
+      .withResponse();
+    assert.equal(data.data!.length, 2);
+    const url = data.data![0]!.url!;
+    assert.ok(url.startsWith(gw.s.url), url);
+    const res = await fetch(url);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'image/png');
+    await assertMediaLabel(new Uint8Array(await res.arrayBuffer()), response.headers.get('x-hegui-produce-id')!);
+    assert.equal((await fetch(`${url}x`)).status, 404);
+  });
+
+  it('image edit (multipart) with recorded consent: labelled JPEG; without consent refused', async () => {
+    const client = gw.client(gw.users.verified);
+    const input = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#888' } })
+      .png()
+      .toBuffer();
+    const refused = await client.images
+      .edit({
+        model: 'image-model',
+        prompt: 'make it red',
+        image: await toFile(input, 'face.png', { type: 'image/png' }),
+      })
+      .catch((e: unknown) => e);
+    assert.ok(refused instanceof Error && 'status' in refused);
+    assert.equal((refused as { status: number }).status, 403);
+    assert.equal((refused as unknown as { code: string }).code, 'consent_required');
+    const { data, response } = await client.images
+      .edit(
+        // consent_id is the gateway's extension field; the client passes unknown body fields through.
+        {
+          model: 'image-model',
+          prompt: 'make it red',
+          image: await toFile(input, 'face.png', { type: 'image/png' }),
+          consent_id: 'consent-ok',
+        } as never,
+      )
+      .withResponse();
+    const bytes = Buffer.from(data.data![0]!.b64_json!, 'base64');
+    assert.equal(bytes[0], 0xff, 'the upstream JPEG stays a JPEG');
+    await assertMediaLabel(bytes, response.headers.get('x-hegui-produce-id')!);
+    assert.ok(gw.upstream.requests.at(-1)!.contentType.startsWith('multipart/form-data'));
+  });
+
+  for (const format of ['wav', 'mp3'] as const) {
+    it(`speech (${format}): audio label before the content, signed metadata label verifies`, async () => {
+      const { data, response } = await gw
+        .client(gw.users.verified)
+        .audio.speech.create({ model: 'tts-model', input: 'Hello there', voice: 'alloy', response_format: format })
+        .withResponse();
+      const bytes = new Uint8Array(await data.arrayBuffer());
+      const produceId = response.headers.get('x-hegui-produce-id')!;
+      await assertMediaLabel(bytes, produceId);
+      const e = await generationOf(gw, produceId);
+      assert.equal(e.payload.kind, 'audio');
+      await assertIncluded(gw, e.idx);
+    });
+  }
+});

@@ -1,0 +1,195 @@
+/**
+ * A local OpenAI-compatible model server for the gateway tests: a real HTTP server with deterministic answers, whose
+ * behaviour is chosen by the model name the gateway forwards — normal, failing (500), slow (no answer), cut (closes
+ * mid-stream), endless (streams until aborted), bad (writes a blocked term mid-stream). It counts the requests it saw
+ * aborted by the other side, which is how the tests see that a client's disconnect reached the upstream.
+ */
+import { once } from 'node:events';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { ffmpeg } from '../support/media.ts';
+
+export const UPSTREAM_TEXT =
+  'Hello from the model. This answer has several sentences, and it is long enough to stream in pieces.';
+export const BLOCKED_TERM = '禁词甲';
+
+export interface FakeUpstream {
+  url: string;
+  requests: { path: string; model: string; contentType: string }[];
+  aborted: number;
+  /** Resolves at the next abort seen. */
+  nextAbort(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function wav(seconds: number, rate = 16000): Buffer {
+  const n = Math.round(seconds * rate);
+  const data = Buffer.alloc(n * 2);
+  for (let i = 0; i < n; i++) data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), i * 2);
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0);
+  h.writeUInt32LE(36 + data.length, 4);
+  h.write('WAVEfmt ', 8);
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20);
+  h.writeUInt16LE(1, 22);
+  h.writeUInt32LE(rate, 24);
+  h.writeUInt32LE(rate * 2, 28);
+  h.writeUInt16LE(2, 32);
+  h.writeUInt16LE(16, 34);
+  h.write('data', 36);
+  h.writeUInt32LE(data.length, 40);
+  return Buffer.concat([h, data]);
+}
+
+async function mp3Of(w: Buffer): Promise<Buffer> {
+  const dir = tmpdir();
+  const i = join(dir, `hegui-up-${process.pid}-${Date.now()}.wav`);
+  const o = `${i}.mp3`;
+  await writeFile(i, w);
+  await ffmpeg(['-i', i, '-c:a', 'libmp3lame', '-b:a', '64k', o]);
+  const b = await readFile(o);
+  await rm(i, { force: true });
+  await rm(o, { force: true });
+  return b;
+}
+
+const readAll = async (req: IncomingMessage): Promise<Buffer> => {
+  const parts: Buffer[] = [];
+  for await (const c of req) parts.push(c as Buffer);
+  return Buffer.concat(parts);
+};
+
+export async function startUpstream(): Promise<FakeUpstream> {
+  const png = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 40, g: 120, b: 200 } } })
+    .png()
+    .toBuffer();
+  const jpeg = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 200, g: 90, b: 40 } } })
+    .jpeg()
+    .toBuffer();
+  const wavBytes = wav(1);
+  const mp3Bytes = await mp3Of(wavBytes);
+  const requests: FakeUpstream['requests'] = [];
+  let aborted = 0;
+  let waiters: (() => void)[] = [];
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const raw = await readAll(req);
+    const ct = req.headers['content-type'] ?? '';
+    let body: Record<string, unknown> = {};
+    if (ct.startsWith('application/json')) body = JSON.parse(raw.toString('utf8'));
+    else if (ct.startsWith('multipart/form-data')) {
+      const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': ct } }).formData();
+      body = Object.fromEntries([...form.keys()].map((k) => [k, form.get(k)]));
+    }
+    const model = String(body.model ?? '');
+    const path = req.url ?? '';
+    requests.push({ path, model, contentType: ct });
+    res.once('close', () => {
+      if (!res.writableFinished) {
+        aborted++;
+        for (const w of waiters) w();
+        waiters = [];
+      }
+    });
+    if (model === 'fail-up') {
+      res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"boom"}}');
+      return;
+    }
+    if (model === 'slow-up') return; // never answers; the gateway's time limit must end it
+    const text = model === 'bad-up' ? `Fine words first, then ${BLOCKED_TERM} and more words after it.` : UPSTREAM_TEXT;
+    if (path === '/v1/chat/completions' || path === '/v1/completions') {
+      const chat = path === '/v1/chat/completions';
+      const base = {
+        id: 'up-1',
+        created: 1_700_000_000,
+        model,
+        object: chat ? 'chat.completion.chunk' : 'text_completion',
+      };
+      if (body.stream !== true) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const choice = chat
+          ? { index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }
+          : { index: 0, text, finish_reason: 'stop', logprobs: null };
+        res.end(
+          JSON.stringify({
+            ...base,
+            object: chat ? 'chat.completion' : 'text_completion',
+            choices: [choice],
+            usage: { prompt_tokens: 3, completion_tokens: 20, total_tokens: 23 },
+          }),
+        );
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const ev = (delta: string | null, finish: string | null) =>
+        `data: ${JSON.stringify({ ...base, choices: [chat ? { index: 0, delta: delta === null ? {} : { content: delta }, finish_reason: finish } : { index: 0, text: delta ?? '', finish_reason: finish }] })}\n\n`;
+      if (chat)
+        res.write(
+          `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] })}\n\n`,
+        );
+      const pieces = text.match(/.{1,6}/gsu) ?? [];
+      if (model === 'endless-up') {
+        for (let i = 0; !res.destroyed; i++) {
+          res.write(ev(`word${i} `, null));
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        return;
+      }
+      for (const [i, p] of pieces.entries()) {
+        if (model === 'cut-up' && i === 3) {
+          // Let what was written reach the gateway, then drop the connection without ending the stream.
+          await new Promise((r) => setTimeout(r, 50));
+          res.socket?.destroy();
+          return;
+        }
+        if (!res.write(ev(p, null))) await once(res, 'drain');
+      }
+      res.write(ev(null, 'stop'));
+      res.end('data: [DONE]\n\n');
+      return;
+    }
+    if (path === '/v1/images/generations' || path === '/v1/images/edits') {
+      const img = path.endsWith('edits') ? jpeg : png;
+      const n = Number(body.n ?? 1);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          created: 1_700_000_000,
+          data: Array.from({ length: n }, () => ({ b64_json: img.toString('base64') })),
+        }),
+      );
+      return;
+    }
+    if (path === '/v1/audio/speech') {
+      const mp3 = (body.response_format ?? 'mp3') === 'mp3';
+      res.writeHead(200, { 'content-type': mp3 ? 'audio/mpeg' : 'audio/wav' });
+      res.end(mp3 ? mp3Bytes : wavBytes);
+      return;
+    }
+    res.writeHead(404).end();
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch(() => res.destroy());
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
+    get aborted() {
+      return aborted;
+    },
+    nextAbort: () => new Promise<void>((r) => waiters.push(r)),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  } as FakeUpstream;
+}
