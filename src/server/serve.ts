@@ -5,12 +5,14 @@
 import type { Logger } from 'pino';
 import { HeguiError, isHeguiError } from '../errors.ts';
 import { SYSTEM } from '../platform/actor.ts';
+import type { DutySlices } from '../platform/duty-slices.ts';
 import { createPlatform, type Platform } from '../platform/platform.ts';
 import type { PlatformStores } from '../platform/stores.ts';
 import { buildServer, type HeguiServer } from './app.ts';
 import type { ServerConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { openStores } from './open-stores.ts';
+import { dutyRoutes } from './routes/duties.ts';
 import { setUpKeyRing } from './secret-key-setup.ts';
 
 export interface RunningServer {
@@ -29,6 +31,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Use these stores instead of openStores(config) (tests). */
   stores?: PlatformStores;
+  /** The duty slices on the SQL store (enforcement, complaints, rumours): their gate checks and routes. */
+  duties?: DutySlices;
   /** Install SIGTERM/SIGINT handlers (the CLI does; tests call shutdown()). */
   handleSignals?: boolean;
 }
@@ -51,12 +55,14 @@ export async function startServer(config: ServerConfig, o: StartOptions = {}): P
     },
     totpIssuer: config.totpIssuer,
     nodeEnv: config.nodeEnv,
+    ...(o.duties ? { extraGateChecks: o.duties.gateChecks } : {}),
   });
   await firstStart(platform, config, print);
   const server = buildServer(platform, {
     logger: log,
     rateLimit: config.rateLimit,
     trustProxy: config.trustProxy,
+    ...(o.duties ? { extraRoutes: dutyRoutes(o.duties) } : {}),
   });
   let closing = false;
   server.app.addHook('onSend', async (_req, reply) => {

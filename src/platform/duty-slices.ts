@@ -1,0 +1,37 @@
+/**
+ * The platform duties of issue 7 that run on the SQL store and the audit log directly (enforcement Art. 10,
+ * complaints Art. 12, rumour refutation Art. 11), wired in one place. `hegui serve` passes them to `createPlatform`
+ * (the enforcement gate check) and to the server (their routes).
+ */
+import type { Store } from '../store/index.ts';
+import type { GateCheck } from './accounts/real-name-gate.ts';
+import type { AuditLog } from './audit/audit-log.ts';
+import { enforcementCheck } from './enforcement/enforcement-gate-check.ts';
+import { type EnforcementPolicy, policyWith } from './enforcement/enforcement-policy.ts';
+import { EnforcementService } from './enforcement/enforcement-service.ts';
+import { SqlEnforcementStore } from './enforcement/sql-enforcement-store.ts';
+
+export interface DutySliceOptions {
+  store: Store;
+  log: AuditLog;
+  enforcementPolicy?: Partial<EnforcementPolicy>;
+  now?: () => Date;
+}
+
+export interface DutySlices {
+  enforcement: EnforcementService;
+  /** Checks for the publishing gate (RealNameGate). */
+  gateChecks: GateCheck[];
+}
+
+export function createDutySlices(o: DutySliceOptions): DutySlices {
+  const now = o.now ?? (() => new Date());
+  const enforcement = new EnforcementService(
+    o.store,
+    new SqlEnforcementStore(),
+    o.log,
+    policyWith(o.enforcementPolicy),
+    now,
+  );
+  return { enforcement, gateChecks: [enforcementCheck(enforcement)] };
+}

@@ -1,0 +1,8 @@
+/** The routes of the duty slices (src/platform/duty-slices.ts). */
+import type { DutySlices } from '../../platform/duty-slices.ts';
+import type { AnyRoute } from '../route.ts';
+import { enforcementRoutes } from './enforcement.ts';
+
+export function dutyRoutes(d: DutySlices): AnyRoute[] {
+  return [...enforcementRoutes(d.enforcement)];
+}
