@@ -6,6 +6,9 @@
 import type { Store } from '../store/index.ts';
 import type { GateCheck } from './accounts/real-name-gate.ts';
 import type { AuditLog } from './audit/audit-log.ts';
+import { type ComplaintPolicy, complaintPolicyWith } from './complaints/complaint-policy.ts';
+import { ComplaintService } from './complaints/complaint-service.ts';
+import { SqlComplaintStore } from './complaints/sql-complaint-store.ts';
 import { enforcementCheck } from './enforcement/enforcement-gate-check.ts';
 import { type EnforcementPolicy, policyWith } from './enforcement/enforcement-policy.ts';
 import { EnforcementService } from './enforcement/enforcement-service.ts';
@@ -15,11 +18,13 @@ export interface DutySliceOptions {
   store: Store;
   log: AuditLog;
   enforcementPolicy?: Partial<EnforcementPolicy>;
+  complaintPolicy?: Parameters<typeof complaintPolicyWith>[0];
   now?: () => Date;
 }
 
 export interface DutySlices {
   enforcement: EnforcementService;
+  complaints: ComplaintService;
   /** Checks for the publishing gate (RealNameGate). */
   gateChecks: GateCheck[];
 }
@@ -33,5 +38,12 @@ export function createDutySlices(o: DutySliceOptions): DutySlices {
     policyWith(o.enforcementPolicy),
     now,
   );
-  return { enforcement, gateChecks: [enforcementCheck(enforcement)] };
+  const complaints = new ComplaintService(
+    o.store,
+    new SqlComplaintStore(),
+    o.log,
+    complaintPolicyWith(o.complaintPolicy),
+    now,
+  );
+  return { enforcement, complaints, gateChecks: [enforcementCheck(enforcement)] };
 }

@@ -1,8 +1,9 @@
 /** The routes of the duty slices (src/platform/duty-slices.ts). */
 import type { DutySlices } from '../../platform/duty-slices.ts';
 import type { AnyRoute } from '../route.ts';
+import { complaintRoutes } from './complaints.ts';
 import { enforcementRoutes } from './enforcement.ts';
 
 export function dutyRoutes(d: DutySlices): AnyRoute[] {
-  return [...enforcementRoutes(d.enforcement)];
+  return [...enforcementRoutes(d.enforcement), ...complaintRoutes(d.complaints)];
 }

@@ -1,5 +1,6 @@
 import { auditLog } from './0001-audit-log.ts';
 import { enforcement } from './0010-enforcement.ts';
+import { complaints } from './0011-complaints.ts';
 import type { StoreMigration } from './migration.ts';
 
 /**
@@ -9,4 +10,5 @@ import type { StoreMigration } from './migration.ts';
 export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = Object.freeze({
   '0001_audit_log': auditLog,
   '0010_enforcement': enforcement,
+  '0011_complaints': complaints,
 });
