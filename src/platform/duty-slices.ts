@@ -6,25 +6,32 @@
 import type { Store } from '../store/index.ts';
 import type { GateCheck } from './accounts/real-name-gate.ts';
 import type { AuditLog } from './audit/audit-log.ts';
-import { type ComplaintPolicy, complaintPolicyWith } from './complaints/complaint-policy.ts';
+import { complaintPolicyWith } from './complaints/complaint-policy.ts';
 import { ComplaintService } from './complaints/complaint-service.ts';
 import { SqlComplaintStore } from './complaints/sql-complaint-store.ts';
 import { enforcementCheck } from './enforcement/enforcement-gate-check.ts';
 import { type EnforcementPolicy, policyWith } from './enforcement/enforcement-policy.ts';
 import { EnforcementService } from './enforcement/enforcement-service.ts';
 import { SqlEnforcementStore } from './enforcement/sql-enforcement-store.ts';
+import { LogNotifier, type NoticeLogger, type Notifier } from './rumours/notifier.ts';
+import { RumourService } from './rumours/rumour-service.ts';
+import { SqlRumourStore } from './rumours/sql-rumour-store.ts';
 
 export interface DutySliceOptions {
   store: Store;
   log: AuditLog;
   enforcementPolicy?: Partial<EnforcementPolicy>;
   complaintPolicy?: Parameters<typeof complaintPolicyWith>[0];
+  /** How rumour refutations reach users (default: a line in `logger`). */
+  notifiers?: Notifier[];
+  logger?: NoticeLogger;
   now?: () => Date;
 }
 
 export interface DutySlices {
   enforcement: EnforcementService;
   complaints: ComplaintService;
+  rumours: RumourService;
   /** Checks for the publishing gate (RealNameGate). */
   gateChecks: GateCheck[];
 }
@@ -45,5 +52,7 @@ export function createDutySlices(o: DutySliceOptions): DutySlices {
     complaintPolicyWith(o.complaintPolicy),
     now,
   );
-  return { enforcement, complaints, gateChecks: [enforcementCheck(enforcement)] };
+  const notifiers = o.notifiers ?? [new LogNotifier(o.logger ?? { info: () => {} })];
+  const rumours = new RumourService(o.store, new SqlRumourStore(), o.log, notifiers, now);
+  return { enforcement, complaints, rumours, gateChecks: [enforcementCheck(enforcement)] };
 }

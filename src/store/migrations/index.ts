@@ -1,6 +1,7 @@
 import { auditLog } from './0001-audit-log.ts';
 import { enforcement } from './0010-enforcement.ts';
 import { complaints } from './0011-complaints.ts';
+import { rumours } from './0012-rumours.ts';
 import type { StoreMigration } from './migration.ts';
 
 /**
@@ -11,4 +12,5 @@ export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = Object.freez
   '0001_audit_log': auditLog,
   '0010_enforcement': enforcement,
   '0011_complaints': complaints,
+  '0012_rumours': rumours,
 });
