@@ -11,6 +11,7 @@ import type { PlatformStores } from '../platform/stores.ts';
 import { buildServer, type HeguiServer } from './app.ts';
 import type { ServerConfig } from './config.ts';
 import { createLogger } from './logger.ts';
+import { openDuties } from './open-duties.ts';
 import { openStores } from './open-stores.ts';
 import { dutyRoutes } from './routes/duties.ts';
 import { setUpKeyRing } from './secret-key-setup.ts';
@@ -42,6 +43,9 @@ export async function startServer(config: ServerConfig, o: StartOptions = {}): P
   const log = o.logger ?? createLogger({ level: config.logLevel });
   const keyRing = setUpKeyRing(config, print);
   const stores = o.stores ?? (await openStores(config, log));
+  // Given stores (tests) come without the duty slices unless the caller passes them too.
+  const opened = o.duties || o.stores ? undefined : await openDuties(config, log);
+  const duties = o.duties ?? opened?.duties;
   const platform = createPlatform({
     stores,
     keyRing,
@@ -55,14 +59,14 @@ export async function startServer(config: ServerConfig, o: StartOptions = {}): P
     },
     totpIssuer: config.totpIssuer,
     nodeEnv: config.nodeEnv,
-    ...(o.duties ? { extraGateChecks: o.duties.gateChecks } : {}),
+    ...(duties ? { extraGateChecks: duties.gateChecks } : {}),
   });
   await firstStart(platform, config, print);
   const server = buildServer(platform, {
     logger: log,
     rateLimit: config.rateLimit,
     trustProxy: config.trustProxy,
-    ...(o.duties ? { extraRoutes: dutyRoutes(o.duties) } : {}),
+    ...(duties ? { extraRoutes: dutyRoutes(duties) } : {}),
   });
   let closing = false;
   server.app.addHook('onSend', async (_req, reply) => {
@@ -95,6 +99,7 @@ export async function startServer(config: ServerConfig, o: StartOptions = {}): P
       } finally {
         clearTimeout(deadline);
         await platform.close();
+        await opened?.close();
         log.info('stopped');
         resolveClosed();
       }

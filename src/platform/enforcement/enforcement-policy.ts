@@ -1,7 +1,8 @@
 /**
  * The enforcement ladder (Provisions Art. 10: "对违法和不良信息…依法采取警示、限制功能、暂停更新、关闭账号等处置措施"):
- * warning → function restriction → suspension until a time → closure. The default policy is TC260's (TC260-003
- * §9.c: a user who requests illegal or harmful content 3 times in a row or 5 times in one day is suspended).
+ * warning → function restriction → suspension until a time → closure. The default policy is TC260's (TC260-003,
+ * 生成式人工智能服务安全基本要求: a user who inputs illegal or harmful content 3 times in a row or 5 times in one day has
+ * the service suspended).
  *
  * Precisely, for the strikes of one account (a strike is a request of that user that was blocked):
  * - **points** = the sum of the severity weights of the strikes in the trailing window (`windowHours`, default 24):
