@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { HeguiError } from '../errors.ts';
 import { verificationConfigSchema } from '../platform/accounts/verification/configure.ts';
 import { ASSURANCE_LEVELS } from '../platform/accounts/verification/provider.ts';
+import { dutiesConfigSchema } from './duties-config.ts';
 
 export const configSchema = z.object({
   port: z.number().int().min(0).max(65535).default(8080),
@@ -63,6 +64,8 @@ export const configSchema = z.object({
       placeholders: z.record(z.string(), z.string()).default({}),
     })
     .prefault({}),
+  /** Enforcement policy, complaint calendar and deadlines, rumour webhook (duties-config.ts). */
+  duties: dutiesConfigSchema,
 });
 export type ServerConfig = z.infer<typeof configSchema>;
 

@@ -6,6 +6,8 @@
 import type { Logger } from 'pino';
 import { createAuditLog } from '../platform/audit/create-audit-log.ts';
 import { createDutySlices, type DutySlices } from '../platform/duty-slices.ts';
+import type { EnforcementPolicy } from '../platform/enforcement/enforcement-policy.ts';
+import { LogNotifier, type Notifier, WebhookNotifier } from '../platform/rumours/notifier.ts';
 import { openStore, requireMigrated } from '../store/index.ts';
 import type { ServerConfig } from './config.ts';
 
@@ -19,7 +21,29 @@ export async function openDuties(config: ServerConfig, log: Logger): Promise<Ope
   try {
     await requireMigrated(store.db, store.dialect);
     const audit = await createAuditLog(store);
-    const duties = createDutySlices({ store, log: audit.log, logger: log });
+    const c = config.duties;
+    const notifiers: Notifier[] = [new LogNotifier(log)];
+    if (c.rumourWebhookUrl) notifiers.push(new WebhookNotifier(c.rumourWebhookUrl));
+    const duties = createDutySlices({
+      store,
+      log: audit.log,
+      logger: log,
+      notifiers,
+      enforcementPolicy: c.enforcement as Partial<EnforcementPolicy>,
+      complaintPolicy: {
+        calendar: {
+          ...(c.complaints.holidays ? { holidays: c.complaints.holidays } : {}),
+          ...(c.complaints.workdays ? { workdays: c.complaints.workdays } : {}),
+          ...(c.complaints.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: c.complaints.utcOffsetMinutes } : {}),
+        },
+        ...(c.complaints.deadlines ? { deadlines: c.complaints.deadlines } : {}),
+        ...(c.complaints.escalateWorkingDaysBefore !== undefined
+          ? { escalateWorkingDaysBefore: c.complaints.escalateWorkingDaysBefore }
+          : {}),
+        ...(c.complaints.contact ? { contact: c.complaints.contact } : {}),
+        submitLimit: config.rateLimit,
+      },
+    });
     const stop = duties.complaints.startEscalationSchedule(15 * 60_000, (e) =>
       log.error({ err: e }, 'complaint escalation check failed'),
     );

@@ -110,7 +110,9 @@ export class ComplaintService {
       if (!c) throw new HeguiError('not_found', 'no such complaint');
       if (c.status === 'answered') throw new HeguiError('conflict', 'the complaint was answered already');
       const set = { status: 'answered' as const, answer, answered_at: at, answered_by: actorRef(actor) };
-      await this.sql.update(dbOf(trx), id, set);
+      if (!(await this.sql.answerIfOpen(dbOf(trx), id, set))) {
+        throw new HeguiError('conflict', 'the complaint was answered already');
+      }
       await this.log.append(trx, {
         type: 'complaint.answered',
         actor: actorRef(actor),

@@ -31,6 +31,8 @@ export interface ComplaintStore {
   byReceipt(db: ComplaintDb, receipt: string): Promise<ComplaintRow | undefined>;
   list(db: ComplaintDb, f: { status?: ComplaintRow['status']; limit: number; offset: number }): Promise<ComplaintRow[]>;
   update(db: ComplaintDb, id: string, set: Partial<ComplaintRow>): Promise<void>;
+  /** False when the complaint is no longer open (answered by a concurrent request). */
+  answerIfOpen(db: ComplaintDb, id: string, set: Partial<ComplaintRow>): Promise<boolean>;
   /** Open complaints to escalate (escalate_at passed, not yet escalated) or mark overdue (due_at passed, not marked). */
   needingAttention(db: ComplaintDb, now: string): Promise<ComplaintRow[]>;
   receivedBetween(db: ComplaintDb, from: string, to: string): Promise<ComplaintRow[]>;
@@ -53,6 +55,15 @@ export class SqlComplaintStore implements ComplaintStore {
   }
   async update(db: ComplaintDb, id: string, set: Partial<ComplaintRow>) {
     await db.updateTable('complaint').set(set).where('id', '=', id).execute();
+  }
+  async answerIfOpen(db: ComplaintDb, id: string, set: Partial<ComplaintRow>) {
+    const r = await db
+      .updateTable('complaint')
+      .set(set)
+      .where('id', '=', id)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
   needingAttention(db: ComplaintDb, now: string) {
     return db

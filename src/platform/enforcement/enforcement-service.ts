@@ -4,6 +4,7 @@
  * appealed; every write appends its audit event in the same transaction.
  */
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import { HeguiError } from '../../errors.ts';
 import type { Store, StoreTransaction } from '../../store/index.ts';
 import { newId } from '../../store/index.ts';
@@ -76,6 +77,11 @@ export class EnforcementService {
     const now = this.now();
     return this.store.transaction(async (trx) => {
       const db = dbOf(trx);
+      // One account's requests are judged one at a time, so two at once cannot both miss (or both take) a step of the
+      // ladder. SQLite's transactions are serialised already (BEGIN IMMEDIATE); PostgreSQL takes a lock per account.
+      if (this.store.dialect.supportsForUpdate) {
+        await sql`select pg_advisory_xact_lock(hashtext(${'enforcement:' + input.accountId}))`.execute(trx);
+      }
       const request: RequestRow = {
         id: newId(),
         account_id: input.accountId,
@@ -232,7 +238,9 @@ export class EnforcementService {
 
   private async liftIn(trx: StoreTransaction, actor: Actor, a: ActionRow, now: string, reason: string) {
     const db = dbOf(trx);
-    await this.sql.liftAction(db, a.id, now, actorRef(actor), reason);
+    if (!(await this.sql.liftAction(db, a.id, now, actorRef(actor), reason))) {
+      throw new HeguiError('conflict', 'the action was lifted already');
+    }
     await this.sql.insertNotice(db, {
       id: newId(),
       account_id: a.account_id,
@@ -337,7 +345,9 @@ export class EnforcementService {
       if (!ap) throw new HeguiError('not_found', 'no such appeal');
       if (ap.status !== 'open') throw new HeguiError('conflict', 'the appeal was decided already');
       const d = { status: outcome, decided_at: now, decided_by: actorRef(actor), decision_reason: reason };
-      await this.sql.decideAppeal(db, appealId, d);
+      if (!(await this.sql.decideAppeal(db, appealId, d))) {
+        throw new HeguiError('conflict', 'the appeal was decided already');
+      }
       const a = (await this.sql.action(db, ap.action_id))!;
       if (outcome === 'overturned' && !a.lifted_at)
         await this.liftIn(trx, actor, a, now, `appeal overturned: ${reason}`);

@@ -58,7 +58,8 @@ export interface EnforcementStore {
   insertAction(db: EnforcementDb, a: ActionRow): Promise<void>;
   action(db: EnforcementDb, id: string): Promise<ActionRow | undefined>;
   actionsOf(db: EnforcementDb, accountId: string): Promise<ActionRow[]>;
-  liftAction(db: EnforcementDb, id: string, at: string, by: string, reason: string): Promise<void>;
+  /** False when the action was lifted already (by a concurrent request). */
+  liftAction(db: EnforcementDb, id: string, at: string, by: string, reason: string): Promise<boolean>;
   insertNotice(db: EnforcementDb, n: NoticeRow): Promise<void>;
   noticesOf(db: EnforcementDb, accountId: string): Promise<NoticeRow[]>;
   insertAppeal(db: EnforcementDb, a: AppealRow): Promise<void>;
@@ -69,7 +70,7 @@ export interface EnforcementStore {
     db: EnforcementDb,
     id: string,
     d: Pick<AppealRow, 'status' | 'decided_at' | 'decided_by' | 'decision_reason'>,
-  ): Promise<void>;
+  ): Promise<boolean>;
 }
 
 export class SqlEnforcementStore implements EnforcementStore {
@@ -102,11 +103,13 @@ export class SqlEnforcementStore implements EnforcementStore {
       .execute();
   }
   async liftAction(db: EnforcementDb, id: string, at: string, by: string, reason: string) {
-    await db
+    const r = await db
       .updateTable('enforcement_action')
       .set({ lifted_at: at, lifted_by: by, lift_reason: reason })
       .where('id', '=', id)
-      .execute();
+      .where('lifted_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
   async insertNotice(db: EnforcementDb, n: NoticeRow) {
     await db.insertInto('enforcement_notice').values(n).execute();
@@ -139,6 +142,12 @@ export class SqlEnforcementStore implements EnforcementStore {
     id: string,
     d: Pick<AppealRow, 'status' | 'decided_at' | 'decided_by' | 'decision_reason'>,
   ) {
-    await db.updateTable('enforcement_appeal').set(d).where('id', '=', id).execute();
+    const r = await db
+      .updateTable('enforcement_appeal')
+      .set(d)
+      .where('id', '=', id)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 }

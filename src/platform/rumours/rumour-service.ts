@@ -128,7 +128,9 @@ export class RumourService {
       const c = await this.sql.getCase(dbOf(trx), id);
       if (!c) throw new HeguiError('not_found', 'no such rumour case');
       if (c.status === 'published') throw new HeguiError('conflict', 'the case was published already');
-      await this.sql.publish(dbOf(trx), id, { notice, published_at: at, published_by: actorRef(actor) });
+      if (!(await this.sql.publish(dbOf(trx), id, { notice, published_at: at, published_by: actorRef(actor) }))) {
+        throw new HeguiError('conflict', 'the case was published already');
+      }
       await this.log.append(trx, {
         type: 'rumour.notice.published',
         actor: actorRef(actor),

@@ -62,12 +62,15 @@ export class SqlRumourStore {
   linksOf(db: RumourDb, caseId: string) {
     return db.selectFrom('rumour_link').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
   }
+  /** False when the case is no longer a draft (published by a concurrent request). */
   async publish(db: RumourDb, id: string, set: Pick<CaseRow, 'notice' | 'published_at' | 'published_by'>) {
-    await db
+    const r = await db
       .updateTable('rumour_case')
       .set({ ...set, status: 'published' })
       .where('id', '=', id)
-      .execute();
+      .where('status', '=', 'draft')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
   /** Published cases linking this value. */
   publishedFor(db: RumourDb, kind: LinkKind, value: string) {

@@ -126,6 +126,12 @@ forEachDialect('enforcement over HTTP', (ctx) => {
     d.clock.at = start;
   });
 
+  it('three blocked requests at once still take each step exactly once', async () => {
+    const u = await d.user('burst-user');
+    const levels = await Promise.all([req(u.id, true), req(u.id, true), req(u.id, true)]);
+    assert.deepEqual(levels.sort(), ['restriction', 'suspension', 'warning']);
+  });
+
   it('a high-severity strike weighs 5; closure after the third suspension in 90 days', async () => {
     const u = await d.user('severe-user');
     assert.equal(await req(u.id, true, { severity: 'high' }), 'suspension');
