@@ -36,6 +36,9 @@ export type HeguiErrorCode =
   | 'real_name_required' // Provisions Art. 9: publishing needs a verified identity
   | 'agreement_required' // Provisions Art. 8: the current user agreement must be accepted
   | 'account_disabled' // the account is disabled
+  | 'account_suspended' // Provisions Art. 10: the account is suspended until a time
+  | 'account_closed' // Provisions Art. 10: the account was closed
+  | 'function_restricted' // Provisions Art. 10: this function (publish, face-edit, …) is restricted for the account
   | 'config_invalid' // the server configuration has problems (details list them)
   | 'secret_key_missing' // no usable key for encrypting personal information
   | 'unavailable' // a dependency (store, provider) is not reachable

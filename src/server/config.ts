@@ -13,6 +13,7 @@ import { HeguiError } from '../errors.ts';
 import { gatewayConfigSchema } from '../gateway/config.ts';
 import { verificationConfigSchema } from '../platform/accounts/verification/configure.ts';
 import { ASSURANCE_LEVELS } from '../platform/accounts/verification/provider.ts';
+import { dutiesConfigSchema } from './duties-config.ts';
 
 export const configSchema = z.object({
   port: z.number().int().min(0).max(65535).default(8080),
@@ -66,6 +67,8 @@ export const configSchema = z.object({
     .prefault({}),
   /** The OpenAI-compatible compliance gateway (src/gateway/): off unless configured. */
   gateway: gatewayConfigSchema.optional(),
+  /** Enforcement policy, complaint calendar and deadlines, rumour webhook (duties-config.ts). */
+  duties: dutiesConfigSchema,
 });
 export type ServerConfig = z.infer<typeof configSchema>;
 

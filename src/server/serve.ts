@@ -7,6 +7,7 @@ import { HeguiError, isHeguiError } from '../errors.ts';
 import { createGateway, type Gateway, type GatewayParts } from '../gateway/create-gateway.ts';
 import { registerGateway } from '../gateway/register.ts';
 import { SYSTEM } from '../platform/actor.ts';
+import type { DutySlices } from '../platform/duty-slices.ts';
 import { type Governance, openGovernance } from '../platform/governance.ts';
 import { createPlatform, type Platform } from '../platform/platform.ts';
 import type { PlatformStores } from '../platform/stores.ts';
@@ -14,7 +15,9 @@ import { openStore, type Store } from '../store/index.ts';
 import { buildServer, type HeguiServer } from './app.ts';
 import type { ServerConfig } from './config.ts';
 import { createLogger } from './logger.ts';
+import { openDuties } from './open-duties.ts';
 import { openStores } from './open-stores.ts';
+import { dutyRoutes } from './routes/duties.ts';
 import { governanceRoutes } from './routes/governance.ts';
 import { setUpKeyRing } from './secret-key-setup.ts';
 
@@ -38,6 +41,8 @@ export interface StartOptions {
   stores?: PlatformStores;
   /** The governance duties over this SQL store (tests); default: the store the configuration names. */
   governance?: Governance;
+  /** The duty slices on the SQL store (enforcement, complaints, rumours): their gate checks and routes. */
+  duties?: DutySlices;
   /** Install SIGTERM/SIGINT handlers (the CLI does; tests call shutdown()). */
   handleSignals?: boolean;
   /** Gateway parts (access checks, consent) and the SQL store for its log (default: opened from the config). */
@@ -49,6 +54,9 @@ export async function startServer(config: ServerConfig, o: StartOptions = {}): P
   const log = o.logger ?? createLogger({ level: config.logLevel });
   const keyRing = setUpKeyRing(config, print);
   const stores = o.stores ?? (await openStores(config, log));
+  // Given stores (tests) come without the duty slices unless the caller passes them too.
+  const opened = o.duties || o.stores ? undefined : await openDuties(config, log);
+  const duties = o.duties ?? opened?.duties;
   const platform = createPlatform({
     stores,
     keyRing,
@@ -62,13 +70,14 @@ export async function startServer(config: ServerConfig, o: StartOptions = {}): P
     },
     totpIssuer: config.totpIssuer,
     nodeEnv: config.nodeEnv,
+    ...(duties ? { extraGateChecks: duties.gateChecks } : {}),
   });
   await firstStart(platform, config, print);
   const governance =
     o.governance ??
     (await openGovernance(config, (a) => log.warn({ alert: a.alert?.code, ageDays: a.ageDays }, a.alert?.message)));
   const server = buildServer(platform, {
-    extraRoutes: governanceRoutes(governance),
+    extraRoutes: [...governanceRoutes(governance), ...(duties ? dutyRoutes(duties) : [])],
     logger: log,
     rateLimit: config.rateLimit,
     trustProxy: config.trustProxy,
@@ -117,6 +126,7 @@ export async function startServer(config: ServerConfig, o: StartOptions = {}): P
         await governance.close();
         await platform.close();
         if (gatewayStore && !o.gateway?.store) await gatewayStore.close();
+        await opened?.close();
         log.info('stopped');
         resolveClosed();
       }

@@ -18,7 +18,8 @@ export interface GateRefusal {
 
 export interface GateCheck {
   readonly name: string;
-  check(account: Account, now: Date): Promise<GateRefusal | undefined>;
+  /** `fn` names the function asked for: `publish` (the default), `face-edit`, `voice-edit`, … */
+  check(account: Account, now: Date, fn: string): Promise<GateRefusal | undefined>;
 }
 
 export interface GateDecision {
@@ -36,14 +37,14 @@ export class RealNameGate {
   ) {}
 
   /** Runs every check (not only up to the first refusal), so a user sees everything that is missing at once. */
-  async check(accountId: string): Promise<GateDecision> {
+  async check(accountId: string, fn = 'publish'): Promise<GateDecision> {
     const now = this.now();
     const account = await this.accounts.get(accountId);
     const refusals: GateRefusal[] = [];
     if (!account) refusals.push({ code: 'not_found', message: 'no such account' });
     else {
       for (const c of this.checks) {
-        const r = await c.check(account, now);
+        const r = await c.check(account, now, fn);
         if (r) refusals.push(r);
       }
     }

@@ -83,6 +83,34 @@ export const PERMISSION_TABLE = {
     roles: ['admin', 'compliance_officer', 'auditor'],
     about: 'list and export reports to authorities',
   },
+  // enforcement (Art. 10)
+  'self.enforcement': { roles: ['user'], about: 'read own enforcement actions and notices; appeal an action' },
+  'enforcement.strike': {
+    roles: ['admin', 'reviewer'],
+    about: "record a user's blocked or clean request (give the gateway's API key this scope)",
+  },
+  'enforcement.act': {
+    roles: ['admin', 'reviewer', 'compliance_officer'],
+    about: 'take or lift an enforcement action',
+  },
+  'enforcement.read': {
+    roles: ['admin', 'reviewer', 'compliance_officer', 'auditor'],
+    about: 'read strikes, actions and appeals',
+  },
+  'enforcement.appeals': { roles: ['admin', 'compliance_officer'], about: 'decide appeals against actions' },
+  // complaints (Art. 12)
+  'complaints.read': {
+    roles: ['admin', 'reviewer', 'compliance_officer', 'auditor'],
+    about: 'read complaints and their statistics',
+  },
+  'complaints.handle': {
+    roles: ['admin', 'reviewer', 'compliance_officer'],
+    about: 'answer complaints, run escalation',
+  },
+  // rumour refutation (Art. 11) and the generation log
+  'generation_log.write': { roles: ['admin'], about: "record generations (give the gateway's API key this scope)" },
+  'rumours.manage': { roles: ['admin', 'compliance_officer'], about: 'open rumour cases, publish refutations, notify' },
+  'rumours.read': { roles: ['admin', 'compliance_officer', 'auditor'], about: 'read and export rumour cases' },
 } as const satisfies Record<string, { roles: readonly Role[]; about: string }>;
 
 export type Permission = keyof typeof PERMISSION_TABLE;

@@ -12,6 +12,14 @@ const decision = z.object({
   checkedAt: z.string(),
 });
 
+/** Which function is asked for (Art. 10 restrictions are per function); `publish` when absent. */
+const fnQuery = z.object({
+  function: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,39}$/)
+    .default('publish'),
+});
+
 export function gateRoutes(p: Platform): AnyRoute[] {
   return [
     route({
@@ -20,8 +28,9 @@ export function gateRoutes(p: Platform): AnyRoute[] {
       summary: 'May I publish? (real-name verification, accepted agreements, account status)',
       tags: ['gate'],
       access: 'self.gate',
+      query: fnQuery,
       response: decision,
-      handler: ({ principal }) => p.gate.check(principal.account.id),
+      handler: ({ principal, query }) => p.gate.check(principal.account.id, query.function),
     }),
     route({
       method: 'GET',
@@ -30,8 +39,9 @@ export function gateRoutes(p: Platform): AnyRoute[] {
       tags: ['gate'],
       access: 'gate.check',
       params: z.object({ accountId: z.string().min(1).max(64) }),
+      query: fnQuery,
       response: decision,
-      handler: ({ params }) => p.gate.check(params.accountId),
+      handler: ({ params, query }) => p.gate.check(params.accountId, query.function),
     }),
   ];
 }
