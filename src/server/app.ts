@@ -26,6 +26,8 @@ export interface ServerOptions {
   /** Readiness probe: resolves when the store is reachable (default: the platform's stores.ping). */
   ready?: () => Promise<void>;
   version?: string;
+  /** Routes of further slices (e.g. oversightRoutes), registered and documented like the others. */
+  extraRoutes?: AnyRoute[];
 }
 
 export interface HeguiServer {
@@ -56,6 +58,7 @@ export function buildServer(platform: Platform, o: ServerOptions): HeguiServer {
     ...verificationRoutes(platform),
     ...gateRoutes(platform),
     ...agreementRoutes(platform),
+    ...(o.extraRoutes ?? []),
   ];
   const info = { title: 'Hegui platform API', version: o.version ?? '0.1.0' };
   let openapi: Record<string, unknown> | undefined;

@@ -5,12 +5,16 @@
 import type { Logger } from 'pino';
 import { HeguiError, isHeguiError } from '../errors.ts';
 import { SYSTEM } from '../platform/actor.ts';
+import type { Oversight } from '../platform/oversight.ts';
+import { PiiCipher } from '../platform/pii/pii-cipher.ts';
+import { IdentifierProtector } from '../platform/pii/protected-identifier.ts';
 import { createPlatform, type Platform } from '../platform/platform.ts';
 import type { PlatformStores } from '../platform/stores.ts';
 import { buildServer, type HeguiServer } from './app.ts';
 import type { ServerConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { openStores } from './open-stores.ts';
+import { oversightRoutes } from './routes/oversight.ts';
 import { setUpKeyRing } from './secret-key-setup.ts';
 
 export interface RunningServer {
@@ -31,6 +35,11 @@ export interface StartOptions {
   stores?: PlatformStores;
   /** Install SIGTERM/SIGINT handlers (the CLI does; tests call shutdown()). */
   handleSignals?: boolean;
+  /**
+   * The oversight duties (consent, training data, filings, emergency switch) over a SQL store and its audit log
+   * (createOversight); their routes are served and their checks join the publishing gate. The caller closes the store.
+   */
+  oversight?: (deps: { protector: IdentifierProtector }) => Promise<Oversight> | Oversight;
 }
 
 export async function startServer(config: ServerConfig, o: StartOptions = {}): Promise<RunningServer> {
@@ -38,6 +47,10 @@ export async function startServer(config: ServerConfig, o: StartOptions = {}): P
   const log = o.logger ?? createLogger({ level: config.logLevel });
   const keyRing = setUpKeyRing(config, print);
   const stores = o.stores ?? (await openStores(config, log));
+  const oversight = o.oversight
+    ? await o.oversight({ protector: new IdentifierProtector(new PiiCipher(keyRing)) })
+    : undefined;
+  oversight?.startSchedules((e) => log.error({ err: e }, 'assessment reminder run failed'));
   const platform = createPlatform({
     stores,
     keyRing,
@@ -51,12 +64,14 @@ export async function startServer(config: ServerConfig, o: StartOptions = {}): P
     },
     totpIssuer: config.totpIssuer,
     nodeEnv: config.nodeEnv,
+    ...(oversight ? { extraGateChecks: oversight.gateChecks } : {}),
   });
   await firstStart(platform, config, print);
   const server = buildServer(platform, {
     logger: log,
     rateLimit: config.rateLimit,
     trustProxy: config.trustProxy,
+    ...(oversight ? { extraRoutes: oversightRoutes(oversight) } : {}),
   });
   let closing = false;
   server.app.addHook('onSend', async (_req, reply) => {
@@ -89,6 +104,7 @@ export async function startServer(config: ServerConfig, o: StartOptions = {}): P
       } finally {
         clearTimeout(deadline);
         await platform.close();
+        oversight?.close();
         log.info('stopped');
         resolveClosed();
       }

@@ -12,7 +12,7 @@ import { containsIdentifier } from '../../src/platform/pii/redact.ts';
 import { createInMemoryStores, type InMemoryStores } from '../../src/platform/stores.ts';
 import { loadConfig } from '../../src/server/config.ts';
 import { createLogger } from '../../src/server/logger.ts';
-import { type RunningServer, startServer } from '../../src/server/serve.ts';
+import { type RunningServer, type StartOptions, startServer } from '../../src/server/serve.ts';
 
 export const ADMIN_PASSWORD = 'Test-Operator-Pass-1';
 export const STRONG = 'Correct-Horse-9-Battery';
@@ -60,6 +60,7 @@ const TEST_CONFIG = {
 export async function startTestServer(
   env: Record<string, string> = {},
   fileConfig: Record<string, unknown> = {},
+  start: Pick<StartOptions, 'oversight'> = {},
 ): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), 'hegui-server-'));
   const logFile = join(dir, 'server.log');
@@ -79,7 +80,7 @@ export async function startTestServer(
   const printed: string[] = [];
   const stores = createInMemoryStores();
   const logger = createLogger({ level: 'info', destination: pino.destination({ dest: logFile, sync: true }) });
-  const running = await startServer(config, { print: (l) => printed.push(l), logger, stores });
+  const running = await startServer(config, { print: (l) => printed.push(l), logger, stores, ...start });
   const url = running.url;
   const call: TestServer['call'] = async (method, path, o = {}) => {
     const headers: Record<string, string> = { ...(o.headers ?? {}) };
