@@ -110,7 +110,7 @@ export class FilingsService {
     };
     await this.store.transaction(async (trx) => {
       await this.mustModel(modelId, trx);
-      if ((await this.rows.capabilities(modelId)).some((c) => c.name === input.name)) {
+      if ((await this.rows.capabilities(modelId, trx)).some((c) => c.name === input.name)) {
         throw new HeguiError('conflict', 'the model has a capability of this name');
       }
       await this.rows.insertCapability(trx, row);
@@ -212,30 +212,31 @@ export class FilingsService {
   }
 
   /**
-   * Assessments falling due within `withinDays` (state `due`) or past due (`overdue`), only the latest per model:
-   * a model reassessed since no longer appears. The reminder job calls this on a schedule.
+   * Passed assessments falling due within `withinDays` (state `due`) or past due (`overdue`), leaving out one whose
+   * every flag is covered by a later-due passed assessment of the same model (it has been renewed). The reminder job
+   * calls this on a schedule.
    */
   async dueAssessments(withinDays: number): Promise<DueItem[]> {
     const now = this.now();
     const horizon = new Date(now.getTime() + withinDays * 86_400_000).toISOString();
-    const latest = new Map<string, AssessmentRow>();
-    for (const a of await this.rows.assessments()) {
-      const prev = latest.get(a.model_id);
-      if (!prev || a.due_at > prev.due_at) latest.set(a.model_id, a);
-    }
+    const passed = (await this.rows.assessments()).filter((a) => a.outcome === 'passed');
+    const renewed = (a: AssessmentRow) =>
+      (JSON.parse(a.covers) as string[]).every((flag) =>
+        passed.some(
+          (b) => b.model_id === a.model_id && b.due_at > a.due_at && (JSON.parse(b.covers) as string[]).includes(flag),
+        ),
+      );
     const names = new Map((await this.rows.models()).map((m) => [m.id, m.name]));
-    const out: DueItem[] = [];
-    for (const a of latest.values()) {
-      if (a.due_at > horizon) continue;
-      out.push({
+    return passed
+      .filter((a) => a.due_at <= horizon && !renewed(a))
+      .map((a) => ({
         assessmentId: a.id,
         modelId: a.model_id,
         modelName: names.get(a.model_id) ?? '',
         dueAt: a.due_at,
-        state: a.due_at <= now.toISOString() ? 'overdue' : 'due',
-      });
-    }
-    return out.sort((x, y) => x.dueAt.localeCompare(y.dueAt));
+        state: a.due_at <= now.toISOString() ? ('overdue' as const) : ('due' as const),
+      }))
+      .sort((x, y) => x.dueAt.localeCompare(y.dueAt));
   }
 
   /** Flags not covered by a passed assessment that is still valid at `at`. */

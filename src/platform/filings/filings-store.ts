@@ -22,7 +22,7 @@ export interface FilingsStore {
   models(): Promise<ModelRow[]>;
   insertCapability(trx: StoreTransaction, row: CapabilityRow): Promise<void>;
   capability(id: string, db?: Db): Promise<CapabilityRow | undefined>;
-  capabilities(modelId?: string): Promise<CapabilityRow[]>;
+  capabilities(modelId?: string, db?: Db): Promise<CapabilityRow[]>;
   setEnabled(trx: StoreTransaction, id: string, enabled: boolean, at: string): Promise<void>;
   insertAssessment(trx: StoreTransaction, row: AssessmentRow): Promise<void>;
   assessments(modelId?: string, db?: Db): Promise<AssessmentRow[]>;
@@ -58,8 +58,8 @@ export class SqlFilingsStore implements FilingsStore {
     return db.selectFrom('filing_capability').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  capabilities(modelId?: string): Promise<CapabilityRow[]> {
-    let q = this.db.selectFrom('filing_capability').selectAll();
+  capabilities(modelId?: string, db: Db = this.db): Promise<CapabilityRow[]> {
+    let q = db.selectFrom('filing_capability').selectAll();
     if (modelId) q = q.where('model_id', '=', modelId);
     return q.orderBy('id').execute();
   }

@@ -167,6 +167,16 @@ forEachDialect('biometric consent', (ctx) => {
     });
   });
 
+  it('lists the oversight routes in /openapi.json with their permissions', async () => {
+    const doc = await o.s.call('GET', '/openapi.json');
+    assert.equal(doc.status, 200);
+    const paths = doc.body.paths as Record<string, Record<string, { 'x-permission'?: string }>>;
+    assert.equal(paths['/api/consents/check']?.['post']?.['x-permission'], 'consent.check');
+    for (const p of ['/api/training-data/datasets', '/api/filings/assessments', '/api/emergency/stops', '/filings']) {
+      assert.ok(paths[p], p);
+    }
+  });
+
   it('logs every record, revocation and check, and the log verifies', async () => {
     const events = await o.events('consent.');
     const types = new Set(events.map((e) => e.type));
