@@ -42,6 +42,9 @@ export type HeguiErrorCode =
   | 'config_invalid' // the server configuration has problems (details list them)
   | 'secret_key_missing' // no usable key for encrypting personal information
   | 'unavailable' // a dependency (store, provider) is not reachable
+  | 'consent_required' // Provisions Art. 14: a face or voice edit needs the subject's valid, in-scope consent
+  | 'assessment_required' // Provisions Art. 15, 20: a flagged capability needs a valid security assessment
+  | 'publishing_stopped' // Provisions Art. 7, 21: the emergency switch stops publishing for this scope
   | 'internal'; // an unexpected failure; the message says nothing more
 
 export class HeguiError extends Error {

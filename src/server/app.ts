@@ -26,7 +26,7 @@ export interface ServerOptions {
   /** Readiness probe: resolves when the store is reachable (default: the platform's stores.ping). */
   ready?: () => Promise<void>;
   version?: string;
-  /** Routes of further slices (governance: routes/governance.ts; the other duties: routes/duties.ts). */
+  /** Routes of further slices (governance, duties, oversight: routes/*.ts), registered and documented like the others. */
   extraRoutes?: AnyRoute[];
 }
 

@@ -47,6 +47,9 @@ export const STATUS_OF: Record<HeguiErrorCode, number> = {
   config_invalid: 500,
   secret_key_missing: 500,
   unavailable: 503,
+  consent_required: 403,
+  assessment_required: 409,
+  publishing_stopped: 403,
   internal: 500,
 };
 

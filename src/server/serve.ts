@@ -9,6 +9,9 @@ import { registerGateway } from '../gateway/register.ts';
 import { SYSTEM } from '../platform/actor.ts';
 import type { DutySlices } from '../platform/duty-slices.ts';
 import { type Governance, openGovernance } from '../platform/governance.ts';
+import type { Oversight } from '../platform/oversight.ts';
+import { PiiCipher } from '../platform/pii/pii-cipher.ts';
+import { IdentifierProtector } from '../platform/pii/protected-identifier.ts';
 import { createPlatform, type Platform } from '../platform/platform.ts';
 import type { PlatformStores } from '../platform/stores.ts';
 import { openStore, type Store } from '../store/index.ts';
@@ -19,6 +22,7 @@ import { openDuties } from './open-duties.ts';
 import { openStores } from './open-stores.ts';
 import { dutyRoutes } from './routes/duties.ts';
 import { governanceRoutes } from './routes/governance.ts';
+import { oversightRoutes } from './routes/oversight.ts';
 import { setUpKeyRing } from './secret-key-setup.ts';
 
 export interface RunningServer {
@@ -47,6 +51,11 @@ export interface StartOptions {
   handleSignals?: boolean;
   /** Gateway parts (access checks, consent) and the SQL store for its log (default: opened from the config). */
   gateway?: GatewayParts & { store?: Store };
+  /**
+   * The oversight duties (consent, training data, filings, emergency switch) over a SQL store and its audit log
+   * (createOversight); their routes are served and their checks join the publishing gate. The caller closes the store.
+   */
+  oversight?: (deps: { protector: IdentifierProtector }) => Promise<Oversight> | Oversight;
 }
 
 export async function startServer(config: ServerConfig, o: StartOptions = {}): Promise<RunningServer> {
@@ -57,6 +66,10 @@ export async function startServer(config: ServerConfig, o: StartOptions = {}): P
   // Given stores (tests) come without the duty slices unless the caller passes them too.
   const opened = o.duties || o.stores ? undefined : await openDuties(config, log);
   const duties = o.duties ?? opened?.duties;
+  const oversight = o.oversight
+    ? await o.oversight({ protector: new IdentifierProtector(new PiiCipher(keyRing)) })
+    : undefined;
+  oversight?.startSchedules((e) => log.error({ err: e }, 'assessment reminder run failed'));
   const platform = createPlatform({
     stores,
     keyRing,
@@ -70,14 +83,18 @@ export async function startServer(config: ServerConfig, o: StartOptions = {}): P
     },
     totpIssuer: config.totpIssuer,
     nodeEnv: config.nodeEnv,
-    ...(duties ? { extraGateChecks: duties.gateChecks } : {}),
+    extraGateChecks: [...(duties?.gateChecks ?? []), ...(oversight?.gateChecks ?? [])],
   });
   await firstStart(platform, config, print);
   const governance =
     o.governance ??
     (await openGovernance(config, (a) => log.warn({ alert: a.alert?.code, ageDays: a.ageDays }, a.alert?.message)));
   const server = buildServer(platform, {
-    extraRoutes: [...governanceRoutes(governance), ...(duties ? dutyRoutes(duties) : [])],
+    extraRoutes: [
+      ...governanceRoutes(governance),
+      ...(duties ? dutyRoutes(duties) : []),
+      ...(oversight ? oversightRoutes(oversight) : []),
+    ],
     logger: log,
     rateLimit: config.rateLimit,
     trustProxy: config.trustProxy,
@@ -127,6 +144,7 @@ export async function startServer(config: ServerConfig, o: StartOptions = {}): P
         await platform.close();
         if (gatewayStore && !o.gateway?.store) await gatewayStore.close();
         await opened?.close();
+        oversight?.close();
         log.info('stopped');
         resolveClosed();
       }

@@ -111,6 +111,25 @@ export const PERMISSION_TABLE = {
   'generation_log.write': { roles: ['admin'], about: "record generations (give the gateway's API key this scope)" },
   'rumours.manage': { roles: ['admin', 'compliance_officer'], about: 'open rumour cases, publish refutations, notify' },
   'rumours.read': { roles: ['admin', 'compliance_officer', 'auditor'], about: 'read and export rumour cases' },
+  // biometric consent (Art. 14), training data (Art. 14), filings and assessments (Art. 15, 19, 20), emergency (Art. 21)
+  'consent.manage': { roles: ['admin', 'compliance_officer'], about: 'record and revoke biometric consent' },
+  'consent.read': { roles: ['admin', 'compliance_officer', 'auditor'], about: 'read biometric consent records' },
+  'consent.check': {
+    roles: ['admin', 'compliance_officer'],
+    about: 'check consent before a face or voice edit (give the gateway key this scope)',
+  },
+  'training_data.manage': { roles: ['admin', 'compliance_officer'], about: 'register datasets and screenings' },
+  'training_data.read': { roles: ['admin', 'compliance_officer', 'auditor'], about: 'read the training data register' },
+  'filings.manage': {
+    roles: ['admin', 'compliance_officer'],
+    about: 'models, templates, capabilities, assessments, filing numbers',
+  },
+  'filings.read': { roles: ['admin', 'compliance_officer', 'auditor'], about: 'read filings and assessments' },
+  'emergency.switch': { roles: ['admin', 'compliance_officer'], about: 'stop or resume publishing (emergency switch)' },
+  'emergency.read': {
+    roles: ['admin', 'reviewer', 'compliance_officer', 'auditor'],
+    about: 'read the emergency switch state and history',
+  },
 } as const satisfies Record<string, { roles: readonly Role[]; about: string }>;
 
 export type Permission = keyof typeof PERMISSION_TABLE;

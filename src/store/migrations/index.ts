@@ -5,6 +5,10 @@ import { rumours } from './0012-rumours.ts';
 import { featureLibrary } from './0020-feature-library.ts';
 import { reviewQueue } from './0021-review-queue.ts';
 import { authorityReports } from './0022-authority-reports.ts';
+import { biometricConsent } from './0701-biometric-consent.ts';
+import { trainingData } from './0702-training-data.ts';
+import { filings } from './0703-filings.ts';
+import { emergencySwitch } from './0704-emergency-switch.ts';
 import type { StoreMigration } from './migration.ts';
 
 /**
@@ -19,4 +23,8 @@ export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = Object.freez
   '0020_feature_library': featureLibrary,
   '0021_review_queue': reviewQueue,
   '0022_authority_reports': authorityReports,
+  '0701_biometric_consent': biometricConsent,
+  '0702_training_data': trainingData,
+  '0703_filings': filings,
+  '0704_emergency_switch': emergencySwitch,
 });

@@ -1,8 +1,9 @@
 import type { AuditTables } from './audit-tables.ts';
 import type { GovernanceTables } from './governance-tables.ts';
+import type { OversightTables } from './oversight-tables.ts';
 
 /**
  * Every table of the platform, as one Kysely database type. A slice adds its tables' interface here and its
  * migration to ../migrations/index.ts.
  */
-export interface StoreSchema extends AuditTables, GovernanceTables {}
+export interface StoreSchema extends AuditTables, GovernanceTables, OversightTables {}
