@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { HeguiError, isHeguiError } from '../../errors.ts';
+import { resolve } from 'node:path';
+import { HeguiError } from '../../errors.ts';
 import { hasErrors } from '../../label/aigc/findings.ts';
 import { validateValues } from '../../label/aigc/parse.ts';
 import { parseProviderCode } from '../../label/aigc/provider-code.ts';
 import { type AigcRecord, createLabel, LABEL_VALUES, type LabelValue } from '../../label/aigc/record.ts';
 import { detectFormat, writeLabel } from '../../label/label-file.ts';
 import type { LabelSigner } from '../../label/security/keys.ts';
-import { collectInputs, type InputFile, pool } from '../files.ts';
+import { collectInputs, type InputFile } from '../files.ts';
 import type { Output } from '../output.ts';
-import { createProgress } from '../progress.ts';
 import { signerFromFile } from '../security.ts';
+import { countOf, runBatch } from './batch.ts';
 
 export interface LabelOptions {
   producer?: string;
@@ -84,37 +83,29 @@ export function checkOptions(
 
 async function labelOne(
   input: InputFile,
+  target: string,
   record: AigcRecord,
-  out: string | undefined,
   signer: LabelSigner | undefined,
 ): Promise<LabelFileResult> {
-  const base: LabelFileResult = { file: input.path, status: 'failed' };
-  try {
-    if (!input.explicit) {
-      // In a folder walk, files without a metadata container (unknown formats, plain text) are skipped, not failed.
-      const format = await detectFormat(input.path);
-      if (!format) return { ...base, status: 'skipped', reason: 'not a supported format' };
-      if (format.codec === 'text') return { ...base, status: 'skipped', reason: 'plain text: no metadata container' };
-    }
-    const target = out ? join(out, input.relative) : input.path;
-    if (out) await mkdir(dirname(target), { recursive: true });
-    const res = await writeLabel(input.path, record, {
-      ...(resolve(target) === resolve(input.path) ? {} : { out: target }),
-      ...(signer ? { sign: { signer } } : {}),
-    });
-    return {
-      ...base,
-      status: 'labelled',
-      output: res.path,
-      format: res.format.name,
-      produceId: record.ProduceID,
-      replaced: res.replaced,
-      ...(signer ? { signed: true } : {}),
-    };
-  } catch (e) {
-    if (!isHeguiError(e)) throw e;
-    return { ...base, error: { code: e.code, message: e.message } };
+  const base: LabelFileResult = { file: input.path, status: 'labelled' };
+  if (!input.explicit) {
+    // In a folder walk, files without a metadata container (unknown formats, plain text) are skipped, not failed.
+    const format = await detectFormat(input.path);
+    if (!format) return { ...base, status: 'skipped', reason: 'not a supported format' };
+    if (format.codec === 'text') return { ...base, status: 'skipped', reason: 'plain text: no metadata container' };
   }
+  const res = await writeLabel(input.path, record, {
+    ...(resolve(target) === resolve(input.path) ? {} : { out: target }),
+    ...(signer ? { sign: { signer } } : {}),
+  });
+  return {
+    ...base,
+    output: res.path,
+    format: res.format.name,
+    produceId: record.ProduceID,
+    replaced: res.replaced,
+    ...(signer ? { signed: true } : {}),
+  };
 }
 
 export async function labelCommand(paths: string[], o: LabelOptions, io: Output): Promise<number> {
@@ -124,34 +115,30 @@ export async function labelCommand(paths: string[], o: LabelOptions, io: Output)
   for (const w of opts.warnings) io.warn(w);
   if (inputs.length === 0) throw new HeguiError('usage', 'no files found');
   const signer = o.sign ? await signerFromFile(o.sign, io) : undefined;
-  const started = Date.now();
-  const progress = createProgress(inputs.length, { enabled: !o.json });
-  const results: LabelFileResult[] = new Array(inputs.length);
-  await pool(inputs, opts.jobs, async (input, i) => {
-    const produceId = o.produceId === 'auto' ? randomUUID().replaceAll('-', '') : o.produceId;
-    const record = createLabel({ producer: opts.producer, produceId, label: opts.label });
-    const r = await labelOne(input, record, o.out, signer);
-    results[i] = r;
-    if (!o.json && io.interactive && r.status === 'failed') progress.line(formatLine(r));
-    else if (!o.json && !io.interactive) io.out(formatLine(r));
-    progress.tick(input.relative);
-  });
-  progress.done();
-  const summary = {
-    labelled: results.filter((r) => r.status === 'labelled').length,
-    skipped: results.filter((r) => r.status === 'skipped').length,
-    failed: results.filter((r) => r.status === 'failed').length,
-    seconds: (Date.now() - started) / 1000,
-  };
-  if (o.json) io.json({ files: results, summary });
-  else {
-    io.out(
-      `Labelled ${summary.labelled} file(s)` +
-        (summary.skipped ? `, skipped ${summary.skipped} (no metadata container)` : '') +
-        `, failed ${summary.failed}, in ${summary.seconds.toFixed(1)} s`,
-    );
-  }
-  return summary.failed > 0 ? 1 : 0;
+  const results = await runBatch<LabelFileResult>(
+    {
+      inputs,
+      ...(o.out ? { out: o.out } : {}),
+      jobs: opts.jobs,
+      json: o.json === true,
+      statuses: ['labelled', 'skipped', 'failed'],
+      run: (input, target) => {
+        const produceId = o.produceId === 'auto' ? randomUUID().replaceAll('-', '') : o.produceId;
+        return labelOne(input, target, createLabel({ producer: opts.producer, produceId, label: opts.label }), signer);
+      },
+      line: formatLine,
+      summary: (rs, seconds) => {
+        const skipped = countOf(rs, 'skipped');
+        return (
+          `Labelled ${countOf(rs, 'labelled')} file(s)` +
+          (skipped ? `, skipped ${skipped} (no metadata container)` : '') +
+          `, failed ${countOf(rs, 'failed')}, in ${seconds.toFixed(1)} s`
+        );
+      },
+    },
+    io,
+  );
+  return countOf(results, 'failed') > 0 ? 1 : 0;
 }
 
 function formatLine(r: LabelFileResult): string {
