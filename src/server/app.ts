@@ -17,6 +17,7 @@ import { agreementRoutes } from './routes/agreements.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { authRoutes } from './routes/auth.ts';
 import { gateRoutes } from './routes/gate.ts';
+import { logRoutes } from './routes/log.ts';
 import { verificationRoutes } from './routes/verification.ts';
 
 export interface ServerOptions {
@@ -26,6 +27,8 @@ export interface ServerOptions {
   /** Readiness probe: resolves when the store is reachable (default: the platform's stores.ping). */
   ready?: () => Promise<void>;
   version?: string;
+  /** Where regulator exports made over the API are written (default ./data/exports). */
+  exportsDir?: string;
 }
 
 export interface HeguiServer {
@@ -56,6 +59,7 @@ export function buildServer(platform: Platform, o: ServerOptions): HeguiServer {
     ...verificationRoutes(platform),
     ...gateRoutes(platform),
     ...agreementRoutes(platform),
+    ...logRoutes(platform, { exportsDir: o.exportsDir ?? './data/exports' }),
   ];
   const info = { title: 'Hegui platform API', version: o.version ?? '0.1.0' };
   let openapi: Record<string, unknown> | undefined;

@@ -1,12 +1,13 @@
 /**
- * `hegui serve`: configuration → key ring → stores → platform → first-start setup → HTTP server, with graceful
+ * `hegui serve`: configuration → key ring → database (SQLite under the data folder, or PostgreSQL), migrations, the
+ * tamper-evident log → platform → first-start setup → HTTP server, with graceful
  * shutdown on SIGTERM/SIGINT: stop accepting, let in-flight requests finish until the deadline, then close the stores.
  */
+import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { HeguiError, isHeguiError } from '../errors.ts';
 import { SYSTEM } from '../platform/actor.ts';
 import { createPlatform, type Platform } from '../platform/platform.ts';
-import type { PlatformStores } from '../platform/stores.ts';
 import { buildServer, type HeguiServer } from './app.ts';
 import type { ServerConfig } from './config.ts';
 import { createLogger } from './logger.ts';
@@ -27,8 +28,6 @@ export interface StartOptions {
   /** Where the start-up notices go (the one-time admin password among them): stdout by default. */
   print?: (line: string) => void;
   logger?: Logger;
-  /** Use these stores instead of openStores(config) (tests). */
-  stores?: PlatformStores;
   /** Install SIGTERM/SIGINT handlers (the CLI does; tests call shutdown()). */
   handleSignals?: boolean;
 }
@@ -37,9 +36,11 @@ export async function startServer(config: ServerConfig, o: StartOptions = {}): P
   const print = o.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const log = o.logger ?? createLogger({ level: config.logLevel });
   const keyRing = setUpKeyRing(config, print);
-  const stores = o.stores ?? (await openStores(config, log));
+  const { store, audit, stores } = await openStores(config, log);
   const platform = createPlatform({
     stores,
+    store,
+    audit,
     keyRing,
     logger: log,
     verification: config.verification,
@@ -52,18 +53,25 @@ export async function startServer(config: ServerConfig, o: StartOptions = {}): P
     totpIssuer: config.totpIssuer,
     nodeEnv: config.nodeEnv,
   });
-  await firstStart(platform, config, print);
   const server = buildServer(platform, {
     logger: log,
     rateLimit: config.rateLimit,
     trustProxy: config.trustProxy,
+    exportsDir: join(resolve(config.dataDir), 'exports'),
   });
   let closing = false;
   server.app.addHook('onSend', async (_req, reply) => {
     // While shutting down, keep-alive connections end after their current response.
     if (closing) reply.header('connection', 'close');
   });
-  await server.app.listen({ port: config.port, host: config.host });
+  try {
+    await firstStart(platform, config, print);
+    await server.app.listen({ port: config.port, host: config.host });
+  } catch (e) {
+    // A start that fails (weak admin password, port taken) leaves no database connection or timer behind.
+    await platform.close().catch(() => {});
+    throw e;
+  }
   const addr = server.app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

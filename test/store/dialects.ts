@@ -59,10 +59,11 @@ export function forEachDialect(title: string, fn: (ctx: DialectContext) => void)
       before(async () => {
         main = await fresh();
       });
+      fn(ctx);
+      // Registered after the suite's own hooks so they run first (a server on the database stops before it is dropped).
       after(async () => {
         for (const dispose of owned.reverse()) await dispose();
       });
-      fn(ctx);
     });
   }
 }

@@ -91,7 +91,6 @@ export class RealNameService {
       await tx.verifications.insertChallenge(challenge);
       await tx.audit.append(
         auditEvent(
-          now,
           actor,
           'verification.started',
           { type: 'account', id: accountId },
@@ -190,7 +189,7 @@ export class RealNameService {
           resolvedBy: actorRef(actor),
         });
         await tx.audit.append(
-          auditEvent(now, actor, 'verification.verified', target, {
+          auditEvent(actor, 'verification.verified', target, {
             method: r.method,
             provider: r.provider,
             level: r.level,
@@ -215,7 +214,7 @@ export class RealNameService {
         ...(closed && c.completedBy === 'reviewer' ? { resolvedBy: actorRef(actor) } : {}),
       });
       await tx.audit.append(
-        auditEvent(now, actor, 'verification.failed', target, {
+        auditEvent(actor, 'verification.failed', target, {
           method: c.method,
           reason: r.reason,
           closed,

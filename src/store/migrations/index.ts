@@ -1,4 +1,5 @@
 import { auditLog } from './0001-audit-log.ts';
+import { platform } from './0002-platform.ts';
 import type { StoreMigration } from './migration.ts';
 
 /**
@@ -7,4 +8,5 @@ import type { StoreMigration } from './migration.ts';
  */
 export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = Object.freeze({
   '0001_audit_log': auditLog,
+  '0002_platform': platform,
 });
