@@ -69,6 +69,16 @@ forEachDialect('the log over HTTP', (ctx) => {
       for (const t of ['audit.signing_key.added', 'account.created', 'auth.login']) assert.ok(types.has(t), t);
     });
 
+    it('records a failed sign-in without a mobile number typed as the user name', async () => {
+      const r = await s.call('POST', '/api/auth/login', {
+        body: { username: '13912345678', password: 'wrong-password' },
+      });
+      assert.equal(r.status, 401);
+      const failed = await entriesOf('auth.login_failed');
+      assert.ok(failed.length >= 1);
+      for (const e of failed) assert.ok(!e.payload!.includes('13912345678'), e.payload!);
+    });
+
     it('rolls a failed write back together with its audit event', async () => {
       const before = (await leaves()).length;
       const platform = s.platform;

@@ -7,6 +7,7 @@ import { type Account, normaliseUsername } from '../accounts/account.ts';
 import type { Actor } from '../actor.ts';
 import { auditEvent } from '../audit-sink.ts';
 import type { PiiCipher } from '../pii/pii-cipher.ts';
+import { scrubText } from '../pii/redact.ts';
 import type { PlatformStores } from '../stores.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
@@ -52,7 +53,10 @@ export class LoginService {
     const anonymous: Actor = { kind: 'anonymous', ip: i.ip };
     if (!account || !ok) {
       await this.throttle.failed(username, i.ip, now.getTime());
-      await this.stores.audit.append(auditEvent(anonymous, 'auth.login_failed', undefined, { username }));
+      // A user name typed at the login form may be someone's mobile number: the log keeps it scrubbed.
+      await this.stores.audit.append(
+        auditEvent(anonymous, 'auth.login_failed', undefined, { username: scrubText(username) }),
+      );
       throw new HeguiError('credentials_invalid', 'user name or password is wrong');
     }
     if (account.status !== 'active') throw new HeguiError('account_disabled', 'the account is disabled');
