@@ -69,6 +69,14 @@ forEachDialect('the log over HTTP', (ctx) => {
       for (const t of ['audit.signing_key.added', 'account.created', 'auth.login']) assert.ok(types.has(t), t);
     });
 
+    it('records a sign-out in the same transaction as the session it ends', async () => {
+      const token = await s.login('auditor', STRONG);
+      const before = (await entriesOf('auth.logout')).length;
+      assert.equal((await s.call('POST', '/api/auth/logout', { token })).status < 300, true);
+      assert.equal((await entriesOf('auth.logout')).length, before + 1);
+      assert.equal((await s.call('GET', '/api/auth/me', { token })).status, 401);
+    });
+
     it('records a failed sign-in without a mobile number typed as the user name', async () => {
       const r = await s.call('POST', '/api/auth/login', {
         body: { username: '13912345678', password: 'wrong-password' },

@@ -153,7 +153,19 @@ export class RealNameService {
       });
     }
     if (this.now().getTime() > Date.parse(c.expiresAt)) {
-      await this.stores.verifications.updateChallenge(c.id, { status: 'expired' });
+      await this.stores.transaction(async (tx) => {
+        await tx.verifications.updateChallenge(c.id, { status: 'expired', resolvedAt: this.now().toISOString() });
+        await tx.audit.append(
+          auditEvent(
+            { kind: 'system', reason: 'expiry' },
+            'verification.expired',
+            { type: 'account', id: c.accountId },
+            {
+              method: c.method,
+            },
+          ),
+        );
+      });
       throw new HeguiError('verification_expired', 'this verification has expired; start a new one');
     }
     return c;

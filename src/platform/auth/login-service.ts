@@ -92,8 +92,11 @@ export class LoginService {
 
   async logout(p: Principal): Promise<void> {
     if (!p.session) throw new HeguiError('invalid_request', 'an API key has no session to end; revoke the key instead');
-    await this.sessions.revoke(p.session);
-    await this.stores.audit.append(auditEvent(p.actor, 'auth.logout', { type: 'account', id: p.account.id }));
+    const session = p.session;
+    await this.stores.transaction(async (tx) => {
+      await this.sessions.revoke(tx, session);
+      await tx.audit.append(auditEvent(p.actor, 'auth.logout', { type: 'account', id: p.account.id }));
+    });
   }
 
   /** Replaces the password; ends every other session and returns a new token for this one. */
