@@ -230,7 +230,7 @@ export { type CheckpointSigner, loadSigningKey } from './platform/audit/signing-
 export type { Problem, ProblemCode, VerifyReport } from './platform/audit/verify/report.ts';
 export { verifyDatabase } from './platform/audit/verify/verify-database.ts';
 export { verifyExport } from './platform/audit/verify/verify-export.ts';
-export type { AuditEvent as AuditSinkEvent, AuditSink } from './platform/audit-sink.ts';
+export { type AuditSink, auditEvent } from './platform/audit-sink.ts';
 export { hashPassword, verifyPassword } from './platform/auth/password.ts';
 export { checkPassword } from './platform/auth/password-policy.ts';
 export { PERMISSION_TABLE, type Permission, ROLES, type Role } from './platform/auth/roles.ts';
@@ -240,7 +240,8 @@ export { PiiCipher } from './platform/pii/pii-cipher.ts';
 export { IdentifierProtector, type ProtectedIdentifier } from './platform/pii/protected-identifier.ts';
 export { containsIdentifier, REDACT_PATHS, redact, scrubText } from './platform/pii/redact.ts';
 export { createPlatform, type Platform, type PlatformOptions } from './platform/platform.ts';
-export { createInMemoryStores, type PlatformStores } from './platform/stores.ts';
+export { createSqlStores } from './platform/sql-platform-stores.ts';
+export type { PlatformStores } from './platform/stores.ts';
 export { DEFAULT_MAX_PIXELS, type DecodeOptions } from './review/image/decode.ts';
 export { DIHEDRAL, type Dihedral } from './review/image/dihedral.ts';
 export { type Hash256, hamming, hash256FromHex, hash256ToHex } from './review/image/hash256.ts';

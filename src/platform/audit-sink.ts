@@ -1,43 +1,29 @@
 /**
- * Where platform writes record what happened. The tamper-evident Merkle log (src/platform/audit/) implements this
- * interface; until it is wired in, `InMemoryAuditSink` keeps events for tests and development. Event details carry
- * ids, masked values and codes only — never an ID number, a phone number, a password or a token.
+ * Where platform writes record what happened: the tamper-evident Merkle log (src/platform/audit/). A slice's stores
+ * hand it the event in the log's own shape (`type`, `actor`, `subject`, `payload`), and inside `stores.transaction`
+ * the event is appended in the same database transaction as the write. Payloads carry ids, masked values and codes
+ * only — never an ID number, a phone number, a password or a token.
  */
 import { type Actor, actorRef } from './actor.ts';
+import type { AuditEvent } from './audit/leaf.ts';
 
-export interface AuditEvent {
-  at: string;
-  actor: string;
-  action: string;
-  target?: { type: string; id: string };
-  details?: Record<string, string | number | boolean | null>;
-}
+export type { AuditEvent };
 
 export interface AuditSink {
   append(event: AuditEvent): Promise<void>;
 }
 
+/** The event for `type` done by `actor` to `target` (subject "account:<id>"), with PII-free facts. */
 export function auditEvent(
-  at: Date,
   actor: Actor,
-  action: string,
+  type: string,
   target?: { type: string; id: string },
-  details?: AuditEvent['details'],
+  payload?: Record<string, string | number | boolean | null>,
 ): AuditEvent {
   return {
-    at: at.toISOString(),
+    type,
     actor: actorRef(actor),
-    action,
-    ...(target ? { target } : {}),
-    ...(details ? { details } : {}),
+    subject: target ? `${target.type}:${target.id}` : null,
+    payload: payload ?? {},
   };
-}
-
-/** Test and development implementation: events in an array, lost at exit. Not the product's audit log. */
-export class InMemoryAuditSink implements AuditSink {
-  readonly events: AuditEvent[] = [];
-
-  async append(event: AuditEvent): Promise<void> {
-    this.events.push(structuredClone(event));
-  }
 }

@@ -2,11 +2,8 @@
  * The governance duties of Provisions Art. 10 and 11 over one SQL store and its audit log: the feature library, the
  * human review queue and reports to the authorities.
  */
-import { HeguiError } from '../errors.ts';
 import type { Store } from '../store/index.ts';
-import { openStore } from '../store/index.ts';
 import type { AuditLog } from './audit/audit-log.ts';
-import { createAuditLog } from './audit/create-audit-log.ts';
 import { AuthorityReportService } from './authority-reports/authority-report-service.ts';
 import { SqlAuthorityReportStore } from './authority-reports/authority-report-store.ts';
 import { createFeatureLibrary, type FeatureLibrarySlice } from './feature-library/create-feature-library.ts';
@@ -57,19 +54,4 @@ export async function createGovernance(store: Store, audit: AuditLog, o: Governa
       if (o.ownsStore) await store.close();
     },
   };
-}
-
-/** For `hegui serve`: the SQL store named by the configuration (SQLite under dataDir, or PostgreSQL), migrated. */
-export async function openGovernance(
-  where: { dataDir?: string; databaseUrl?: string | undefined },
-  onStaleLibrary: (a: StalenessAlert) => void,
-): Promise<Governance> {
-  const store = openStore(where.databaseUrl ? { databaseUrl: where.databaseUrl } : { dataDir: where.dataDir });
-  const report = await store.migrate();
-  if (report.error) {
-    await store.close();
-    throw new HeguiError('unavailable', `the store could not be migrated: ${report.error}`);
-  }
-  const { log } = await createAuditLog(store);
-  return createGovernance(store, log, { onStaleLibrary, ownsStore: true });
 }

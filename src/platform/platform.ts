@@ -1,7 +1,9 @@
 /**
- * The platform's services wired over one set of stores. Choosing the storage is this one argument: `stores` is the
- * SQL implementation in production (src/store/) and `createInMemoryStores()` in tests and development.
+ * The platform's services wired over one set of stores: `stores` from `createSqlStores(store, audit.log)` on the same
+ * database as the tamper-evident log (`audit`), so every write and its log entry share a transaction.
  */
+
+import type { Store } from '../store/index.ts';
 import { AccountService } from './accounts/account-service.ts';
 import {
   accountActive,
@@ -15,6 +17,7 @@ import { buildProviders, type VerificationConfig } from './accounts/verification
 import type { AssuranceLevel, VerificationProvider } from './accounts/verification/provider.ts';
 import type { PlatformLogger } from './accounts/verification/sms-sender.ts';
 import { AgreementService } from './agreements/agreement-service.ts';
+import type { AuditSlice } from './audit/create-audit-log.ts';
 import { ApiKeyService } from './auth/api-key-service.ts';
 import { LoginService } from './auth/login-service.ts';
 import { DEFAULT_LOGIN_THROTTLE, LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.ts';
@@ -27,6 +30,10 @@ import type { PlatformStores } from './stores.ts';
 
 export interface PlatformOptions {
   stores: PlatformStores;
+  /** The database under `stores` (exports and log proofs read it directly). */
+  store: Store;
+  /** The tamper-evident log the stores append to, its retention job and legal holds. */
+  audit: AuditSlice;
   keyRing: KeyRing;
   logger: PlatformLogger;
   verification: VerificationConfig;
@@ -44,6 +51,8 @@ export interface PlatformOptions {
 
 export interface Platform {
   stores: PlatformStores;
+  store: Store;
+  audit: AuditSlice;
   cipher: PiiCipher;
   protector: IdentifierProtector;
   accounts: AccountService;
@@ -79,6 +88,8 @@ export function createPlatform(o: PlatformOptions): Platform {
   );
   return {
     stores,
+    store: o.store,
+    audit: o.audit,
     cipher,
     protector,
     accounts: new AccountService(stores, now),

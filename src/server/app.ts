@@ -17,6 +17,7 @@ import { agreementRoutes } from './routes/agreements.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { authRoutes } from './routes/auth.ts';
 import { gateRoutes } from './routes/gate.ts';
+import { logRoutes } from './routes/log.ts';
 import { verificationRoutes } from './routes/verification.ts';
 
 export interface ServerOptions {
@@ -28,6 +29,8 @@ export interface ServerOptions {
   version?: string;
   /** Routes of further slices (governance, duties, oversight: routes/*.ts), registered and documented like the others. */
   extraRoutes?: AnyRoute[];
+  /** Where regulator exports made over the API are written (default ./data/exports). */
+  exportsDir?: string;
 }
 
 export interface HeguiServer {
@@ -59,6 +62,7 @@ export function buildServer(platform: Platform, o: ServerOptions): HeguiServer {
     ...gateRoutes(platform),
     ...agreementRoutes(platform),
     ...(o.extraRoutes ?? []),
+    ...logRoutes(platform, { exportsDir: o.exportsDir ?? './data/exports' }),
   ];
   const info = { title: 'Hegui platform API', version: o.version ?? '0.1.0' };
   let openapi: Record<string, unknown> | undefined;

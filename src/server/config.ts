@@ -19,7 +19,7 @@ export const configSchema = z.object({
   port: z.number().int().min(0).max(65535).default(8080),
   host: z.string().min(1).default('127.0.0.1'),
   dataDir: z.string().min(1).default('./data'),
-  /** Used by the SQL stores (src/store/); until they are wired in, the server keeps everything in memory. */
+  /** PostgreSQL (postgres://…) instead of the SQLite file <dataDir>/hegui.sqlite. */
   databaseUrl: z.string().optional(),
   secretKey: z.string().optional(),
   secretKeyFile: z.string().optional(),
@@ -57,6 +57,17 @@ export const configSchema = z.object({
   /** Lowest assurance level the publishing gate accepts (Art. 9 names SMS as sufficient: "low"). */
   minAssurance: z.enum(ASSURANCE_LEVELS).default('low'),
   verification: verificationConfigSchema,
+  /** The tamper-evident log: checkpoint schedule, retention per record type (≥ 6 months), how often retention runs. */
+  audit: z
+    .object({
+      checkpointEveryEntries: z.number().int().min(1).max(1_000_000).default(1000),
+      checkpointEverySeconds: z.number().int().min(1).max(86_400).default(60),
+      retention: z
+        .object({ default: z.string().optional(), types: z.record(z.string(), z.string()).optional() })
+        .default({}),
+      retentionEveryMinutes: z.number().int().min(1).max(10_080).default(1440),
+    })
+    .prefault({}),
   agreements: z
     .object({
       /** Publish the shipped templates for document kinds that have no version yet (first start). */

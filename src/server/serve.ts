@@ -1,29 +1,33 @@
 /**
- * `hegui serve`: configuration → key ring → stores → platform → first-start setup → HTTP server, with graceful
- * shutdown on SIGTERM/SIGINT: stop accepting, let in-flight requests finish until the deadline, then close the stores.
+ * `hegui serve`: configuration → key ring → database (SQLite under the data folder, or PostgreSQL), migrations, the
+ * tamper-evident log → platform and duty slices on that one store → first-start setup → HTTP server (and the gateway
+ * when configured), with graceful shutdown on SIGTERM/SIGINT: stop accepting, let in-flight requests finish until the
+ * deadline, stop the schedules, then close the store.
  */
+import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { HeguiError, isHeguiError } from '../errors.ts';
 import { createGateway, type Gateway, type GatewayParts } from '../gateway/create-gateway.ts';
 import { registerGateway } from '../gateway/register.ts';
 import { SYSTEM } from '../platform/actor.ts';
+import type { AuditLog } from '../platform/audit/audit-log.ts';
 import type { DutySlices } from '../platform/duty-slices.ts';
-import { type Governance, openGovernance } from '../platform/governance.ts';
-import type { Oversight } from '../platform/oversight.ts';
+import type { StalenessAlert } from '../platform/feature-library/feature-library-service.ts';
+import { createGovernance, type Governance } from '../platform/governance.ts';
+import { createOversight, type Oversight } from '../platform/oversight.ts';
 import { PiiCipher } from '../platform/pii/pii-cipher.ts';
 import { IdentifierProtector } from '../platform/pii/protected-identifier.ts';
 import { createPlatform, type Platform } from '../platform/platform.ts';
-import type { PlatformStores } from '../platform/stores.ts';
-import { openStore, type Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 import { buildServer, type HeguiServer } from './app.ts';
 import type { ServerConfig } from './config.ts';
 import { createLogger } from './logger.ts';
-import { openDuties } from './open-duties.ts';
 import { openStores } from './open-stores.ts';
 import { dutyRoutes } from './routes/duties.ts';
 import { governanceRoutes } from './routes/governance.ts';
 import { oversightRoutes } from './routes/oversight.ts';
 import { setUpKeyRing } from './secret-key-setup.ts';
+import { createServerDuties } from './server-duties.ts';
 
 export interface RunningServer {
   url: string;
@@ -37,124 +41,134 @@ export interface RunningServer {
   closed: Promise<void>;
 }
 
+/** What a duty group is built over. */
+export interface SliceDeps {
+  store: Store;
+  log: AuditLog;
+  protector: IdentifierProtector;
+}
+
 export interface StartOptions {
   /** Where the start-up notices go (the one-time admin password among them): stdout by default. */
   print?: (line: string) => void;
   logger?: Logger;
-  /** Use these stores instead of openStores(config) (tests). */
-  stores?: PlatformStores;
-  /** The governance duties over this SQL store (tests); default: the store the configuration names. */
-  governance?: Governance;
-  /** The duty slices on the SQL store (enforcement, complaints, rumours): their gate checks and routes. */
-  duties?: DutySlices;
   /** Install SIGTERM/SIGINT handlers (the CLI does; tests call shutdown()). */
   handleSignals?: boolean;
-  /** Gateway parts (access checks, consent) and the SQL store for its log (default: opened from the config). */
-  gateway?: GatewayParts & { store?: Store };
   /**
-   * The oversight duties (consent, training data, filings, emergency switch) over a SQL store and its audit log
-   * (createOversight); their routes are served and their checks join the publishing gate. The caller closes the store.
+   * Build a duty group differently (tests with their own clock or policy): each factory gets the server's store, its
+   * tamper-evident log and the identifier protector. Absent, each group is built from the configuration.
    */
-  oversight?: (deps: { protector: IdentifierProtector }) => Promise<Oversight> | Oversight;
+  governance?: (deps: SliceDeps) => Promise<Governance>;
+  duties?: (deps: SliceDeps) => DutySlices;
+  oversight?: (deps: SliceDeps) => Oversight;
+  /** Gateway parts that replace the defaults (access checks, consent, emergency switch). */
+  gateway?: GatewayParts;
 }
 
 export async function startServer(config: ServerConfig, o: StartOptions = {}): Promise<RunningServer> {
   const print = o.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const log = o.logger ?? createLogger({ level: config.logLevel });
   const keyRing = setUpKeyRing(config, print);
-  const stores = o.stores ?? (await openStores(config, log));
-  // Given stores (tests) come without the duty slices unless the caller passes them too.
-  const opened = o.duties || o.stores ? undefined : await openDuties(config, log);
-  const duties = o.duties ?? opened?.duties;
-  const oversight = o.oversight
-    ? await o.oversight({ protector: new IdentifierProtector(new PiiCipher(keyRing)) })
-    : undefined;
-  oversight?.startSchedules((e) => log.error({ err: e }, 'assessment reminder run failed'));
-  const platform = createPlatform({
-    stores,
-    keyRing,
-    logger: log,
-    verification: config.verification,
-    minAssurance: config.minAssurance,
-    sessions: { ttlMs: config.sessions.ttlMinutes * 60_000, idleMs: config.sessions.idleMinutes * 60_000 },
-    loginThrottle: {
-      maxFailures: config.loginThrottle.maxFailures,
-      windowMs: config.loginThrottle.windowMinutes * 60_000,
-    },
-    totpIssuer: config.totpIssuer,
-    nodeEnv: config.nodeEnv,
-    extraGateChecks: [...(duties?.gateChecks ?? []), ...(oversight?.gateChecks ?? [])],
-  });
-  await firstStart(platform, config, print);
-  const governance =
-    o.governance ??
-    (await openGovernance(config, (a) => log.warn({ alert: a.alert?.code, ageDays: a.ageDays }, a.alert?.message)));
-  const server = buildServer(platform, {
-    extraRoutes: [
-      ...governanceRoutes(governance),
-      ...(duties ? dutyRoutes(duties) : []),
-      ...(oversight ? oversightRoutes(oversight) : []),
-    ],
-    logger: log,
-    rateLimit: config.rateLimit,
-    trustProxy: config.trustProxy,
-  });
-  let gateway: Gateway | undefined;
-  let gatewayStore: Store | undefined;
-  if (config.gateway?.enabled) {
-    gatewayStore = o.gateway?.store;
-    if (!gatewayStore) {
-      gatewayStore = openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
-      await gatewayStore.migrate();
-    }
-    gateway = await createGateway(config.gateway, platform, gatewayStore, o.gateway ?? {});
-    await registerGateway(server.app, platform, gateway.context);
-  }
-  let closing = false;
-  server.app.addHook('onSend', async (_req, reply) => {
-    // While shutting down, keep-alive connections end after their current response.
-    if (closing) reply.header('connection', 'close');
-  });
-  await server.app.listen({ port: config.port, host: config.host });
-  const addr = server.app.server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : config.port;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  print(`Hegui is listening on ${url} (API description: ${url}/openapi.json)`);
-
-  let resolveClosed!: () => void;
-  const closed = new Promise<void>((r) => {
-    resolveClosed = r;
-  });
-  let shuttingDown: Promise<void> | undefined;
-  const shutdown = (reason = 'requested') => {
-    shuttingDown ??= (async () => {
-      closing = true;
-      server.markClosing();
-      log.info({ reason }, 'shutting down: no new connections; waiting for requests in flight');
-      const deadline = setTimeout(() => {
-        log.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown deadline reached: closing remaining connections');
-        server.app.server.closeAllConnections();
-      }, config.shutdownTimeoutMs);
-      try {
-        await server.app.close();
-      } finally {
-        clearTimeout(deadline);
-        await governance.close();
-        await platform.close();
-        if (gatewayStore && !o.gateway?.store) await gatewayStore.close();
-        await opened?.close();
-        oversight?.close();
-        log.info('stopped');
-        resolveClosed();
-      }
-    })();
-    return shuttingDown;
+  const { store, audit, stores } = await openStores(config, log);
+  // Everything after the store is opened closes it again if the start fails (weak admin password, port taken).
+  // Run in reverse order: the duty groups' schedules stop first, the stores (and with them the database) close last.
+  const cleanups: (() => Promise<void> | void)[] = [() => stores.close()];
+  const cleanUp = async () => {
+    for (const c of cleanups.splice(0).reverse()) await Promise.resolve(c()).catch(() => {});
   };
-  if (o.handleSignals) {
-    for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => void shutdown(sig));
+  try {
+    const deps: SliceDeps = { store, log: audit.log, protector: new IdentifierProtector(new PiiCipher(keyRing)) };
+    let duties: DutySlices;
+    if (o.duties) duties = o.duties(deps);
+    else {
+      const own = createServerDuties(config, log, store, audit.log);
+      cleanups.push(own.close);
+      duties = own.duties;
+    }
+    const oversight = o.oversight ? o.oversight(deps) : createOversight(deps);
+    cleanups.push(() => oversight.close());
+    oversight.startSchedules((e) => log.error({ err: e }, 'assessment reminder run failed'));
+    const platform = createPlatform({
+      stores,
+      store,
+      audit,
+      keyRing,
+      logger: log,
+      verification: config.verification,
+      minAssurance: config.minAssurance,
+      sessions: { ttlMs: config.sessions.ttlMinutes * 60_000, idleMs: config.sessions.idleMinutes * 60_000 },
+      loginThrottle: {
+        maxFailures: config.loginThrottle.maxFailures,
+        windowMs: config.loginThrottle.windowMinutes * 60_000,
+      },
+      totpIssuer: config.totpIssuer,
+      nodeEnv: config.nodeEnv,
+      extraGateChecks: [...duties.gateChecks, ...oversight.gateChecks],
+    });
+    const onStaleLibrary = (a: StalenessAlert) =>
+      log.warn({ alert: a.alert?.code, ageDays: a.ageDays }, a.alert?.message);
+    const governance = o.governance
+      ? await o.governance(deps)
+      : await createGovernance(store, audit.log, { onStaleLibrary });
+    cleanups.push(() => governance.close());
+    await firstStart(platform, config, print);
+    const server = buildServer(platform, {
+      extraRoutes: [...governanceRoutes(governance), ...dutyRoutes(duties), ...oversightRoutes(oversight)],
+      logger: log,
+      rateLimit: config.rateLimit,
+      trustProxy: config.trustProxy,
+      exportsDir: join(resolve(config.dataDir), 'exports'),
+    });
+    let gateway: Gateway | undefined;
+    if (config.gateway?.enabled) {
+      gateway = await createGateway(config.gateway, platform, store, o.gateway ?? {});
+      await registerGateway(server.app, platform, gateway.context);
+    }
+    let closing = false;
+    server.app.addHook('onSend', async (_req, reply) => {
+      // While shutting down, keep-alive connections end after their current response.
+      if (closing) reply.header('connection', 'close');
+    });
+    await server.app.listen({ port: config.port, host: config.host });
+    const addr = server.app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.port;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    print(`Hegui is listening on ${url} (API description: ${url}/openapi.json)`);
+
+    let resolveClosed!: () => void;
+    const closed = new Promise<void>((r) => {
+      resolveClosed = r;
+    });
+    let shuttingDown: Promise<void> | undefined;
+    const shutdown = (reason = 'requested') => {
+      shuttingDown ??= (async () => {
+        closing = true;
+        server.markClosing();
+        log.info({ reason }, 'shutting down: no new connections; waiting for requests in flight');
+        const deadline = setTimeout(() => {
+          log.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown deadline reached: closing remaining connections');
+          server.app.server.closeAllConnections();
+        }, config.shutdownTimeoutMs);
+        try {
+          await server.app.close();
+        } finally {
+          clearTimeout(deadline);
+          await cleanUp();
+          log.info('stopped');
+          resolveClosed();
+        }
+      })();
+      return shuttingDown;
+    };
+    if (o.handleSignals) {
+      for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => void shutdown(sig));
+    }
+    return { url, server, platform, ...(gateway ? { gateway } : {}), shutdown, closed };
+  } catch (e) {
+    await cleanUp();
+    throw e;
   }
-  return { url, server, platform, ...(gateway ? { gateway } : {}), shutdown, closed };
 }
 
 /** An admin when none exists; the shipped agreement templates where nothing is published yet. */

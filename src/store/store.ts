@@ -70,7 +70,7 @@ export function openStore(opts: StoreOptions = {}): Store {
   }
   const file = sqliteFileOf(opts.dataDir);
   const { db: database } = openSqliteFile(file, opts);
-  const db = new Kysely<StoreSchema>({ dialect: new HeguiSqliteDialect({ database }) });
+  const db = new Kysely<StoreSchema>({ dialect: new HeguiSqliteDialect({ database }, file) });
   return makeStore(db, SQLITE_CAPABILITIES, file);
 }
 

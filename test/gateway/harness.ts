@@ -19,6 +19,7 @@ import { parseTrustList, type TrustList } from '../../src/label/security/trust-l
 import { serialiseLibrary } from '../../src/review/compiled/artifact.ts';
 import { compile } from '../review/support.ts';
 import { ADMIN_PASSWORD, lastSmsCode, registerUser, startTestServer, type TestServer } from '../server/harness.ts';
+import { sqliteDatabase } from '../store/dialects.ts';
 import { BLOCKED_TERM, type FakeUpstream, startUpstream } from './upstream.ts';
 
 export const PRODUCER = '001191350100M000100Y4310001';
@@ -79,7 +80,9 @@ export async function startGateway(o: { upstreamTimeoutMs?: number } = {}): Prom
     'endless-model': 'endless-up',
     'bad-model': 'bad-up',
   };
+  const database = await sqliteDatabase(true);
   const s = await startTestServer(
+    database.db,
     {},
     {
       gateway: {
@@ -143,6 +146,7 @@ export async function startGateway(o: { upstreamTimeoutMs?: number } = {}): Prom
     close: async () => {
       await s.close();
       await upstream.close();
+      await database.dispose();
     },
   };
 }

@@ -3,10 +3,8 @@
  * a clock the test moves, a token per staff role and helpers to read the log's events and verify it.
  */
 import assert from 'node:assert/strict';
-import { createAuditLog } from '../../src/platform/audit/create-audit-log.ts';
 import { verifyDatabase } from '../../src/platform/audit/verify/verify-database.ts';
 import { createDutySlices, type DutySliceOptions } from '../../src/platform/duty-slices.ts';
-import { keyFile } from '../audit/support.ts';
 import { ADMIN_PASSWORD, registerUser, STRONG, startTestServer, type TestServer } from '../server/harness.ts';
 import type { TestDatabase } from '../store/dialects.ts';
 
@@ -32,9 +30,9 @@ export async function startDutyServer(
     },
   };
   const now = () => new Date(clock.at);
-  const { log } = await createAuditLog(db.store, { signingKeyFile: keyFile(), now });
-  const duties = createDutySlices({ ...o, store: db.store, log, now });
-  const s = await startTestServer(env, fileConfig, { duties });
+  const s = await startTestServer(db, env, fileConfig, {
+    duties: ({ store, log }) => createDutySlices({ ...o, store, log, now }),
+  });
   const admin = await s.login('admin', ADMIN_PASSWORD);
   const tokens = { admin } as DutyServer['tokens'];
   for (const role of ['reviewer', 'compliance_officer', 'auditor'] as const) {

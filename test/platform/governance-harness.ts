@@ -1,6 +1,5 @@
 /** A real server whose governance duties run on the test database of `forEachDialect`, with staff of every role. */
 import assert from 'node:assert/strict';
-import { createAuditLog } from '../../src/platform/audit/create-audit-log.ts';
 import { verifyDatabase } from '../../src/platform/audit/verify/verify-database.ts';
 import { createGovernance, type Governance } from '../../src/platform/governance.ts';
 import { ADMIN_PASSWORD, registerUser, STRONG, startTestServer, type TestServer } from '../server/harness.ts';
@@ -23,9 +22,18 @@ export interface GovernanceServer {
 export const clock = { aheadMs: 0 };
 
 export async function startGovernanceServer(db: TestDatabase): Promise<GovernanceServer> {
-  const { log } = await createAuditLog(db.store, { signingKeyFile: null });
-  const g = await createGovernance(db.store, log, { now: () => new Date(Date.now() + clock.aheadMs) });
-  const s = await startTestServer({}, {}, { governance: g });
+  let g: Governance | undefined;
+  const s = await startTestServer(
+    db,
+    {},
+    {},
+    {
+      governance: async ({ store, log }) => {
+        g = await createGovernance(store, log, { now: () => new Date(Date.now() + clock.aheadMs) });
+        return g;
+      },
+    },
+  );
   const admin = await s.login('admin', ADMIN_PASSWORD);
   const staff = async (username: string, role: string) => {
     const r = await s.call('POST', '/api/staff', { token: admin, body: { username, role, password: STRONG } });
@@ -43,7 +51,7 @@ export async function startGovernanceServer(db: TestDatabase): Promise<Governanc
   };
   return {
     s,
-    g,
+    g: g!,
     tokens,
     events: async (prefix) => {
       const rows = await db.store.db

@@ -4,7 +4,7 @@
  * and an end user are signed in, so each test can call as any role.
  */
 import assert from 'node:assert/strict';
-import { createAuditLog } from '../../src/platform/audit/create-audit-log.ts';
+import { randomBytes } from 'node:crypto';
 import { verifyDatabase } from '../../src/platform/audit/verify/verify-database.ts';
 import type { Role } from '../../src/platform/auth/roles.ts';
 import { createOversight, type Oversight, type OversightOptions } from '../../src/platform/oversight.ts';
@@ -27,31 +27,33 @@ export interface OversightServer {
 
 export async function startOversightServer(
   db: TestDatabase,
-  o: { store?: Store; options?: Partial<OversightOptions> } = {},
+  o: { options?: Partial<OversightOptions> } = {},
 ): Promise<OversightServer> {
-  const store = o.store ?? db.store;
-  const audit = await createAuditLog(store, { signingKeyFile: null });
+  const store = db.store;
   let oversight: Oversight | undefined;
   const s = await startTestServer(
+    db,
     {},
     {},
     {
-      oversight: ({ protector }) => {
-        oversight = createOversight({ store, log: audit.log, protector, ...o.options });
+      oversight: (deps) => {
+        oversight = createOversight({ ...deps, ...o.options });
         return oversight;
       },
     },
   );
+  const instance = randomBytes(3).toString('hex');
   const tokens = new Map<Role, string>();
   const admin = await s.login('admin', ADMIN_PASSWORD);
   tokens.set('admin', admin);
   for (const role of ['reviewer', 'compliance_officer', 'auditor'] as const) {
-    const username = `staff-${role.replace('_', '-')}`;
+    // Unique per instance: two servers may share one database.
+    const username = `staff-${role.replace('_', '-')}-${instance}`;
     const r = await s.call('POST', '/api/staff', { token: admin, body: { username, role, password: STRONG } });
     assert.equal(r.status, 201, JSON.stringify(r.body));
     tokens.set(role, await s.login(username, STRONG));
   }
-  const u = await registerUser(s, 'oversight-user');
+  const u = await registerUser(s, `oversight-user-${instance}`);
   tokens.set('user', u.token);
   return {
     s,

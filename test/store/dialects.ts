@@ -59,10 +59,11 @@ export function forEachDialect(title: string, fn: (ctx: DialectContext) => void)
       before(async () => {
         main = await fresh();
       });
+      fn(ctx);
+      // Registered after the suite's own hooks so they run first (a server on the database stops before it is dropped).
       after(async () => {
         for (const dispose of owned.reverse()) await dispose();
       });
-      fn(ctx);
     });
   }
 }
@@ -83,7 +84,8 @@ function testDatabase(dialect: DialectName, options: TestDatabase['options'], st
   return db;
 }
 
-async function sqliteDatabase(migrate: boolean): Promise<{ db: TestDatabase; dispose: () => Promise<void> }> {
+/** A migrated (or empty) SQLite test database outside forEachDialect; `dispose` closes and deletes it. */
+export async function sqliteDatabase(migrate: boolean): Promise<{ db: TestDatabase; dispose: () => Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hegui-store-'));
   const store = openStore({ dataDir });
   if (migrate) await mustMigrate(store);

@@ -96,7 +96,6 @@ export class AccountService {
       if (roleChange || statusChange) await tx.sessions.revokeAllFor(id, now.toISOString());
       await tx.audit.append(
         auditEvent(
-          now,
           actor,
           'account.updated',
           { type: 'account', id },
@@ -119,7 +118,7 @@ export class AccountService {
     await this.stores.transaction(async (tx) => {
       await tx.accounts.update(id, { passwordHash, mustChangePassword: true, updatedAt: now.toISOString() });
       await tx.sessions.revokeAllFor(id, now.toISOString());
-      await tx.audit.append(auditEvent(now, actor, 'account.password_reset', { type: 'account', id }));
+      await tx.audit.append(auditEvent(actor, 'account.password_reset', { type: 'account', id }));
     });
     return { oneTimePassword };
   }
@@ -158,9 +157,7 @@ export class AccountService {
     };
     await this.stores.transaction(async (tx) => {
       await tx.accounts.insert(account);
-      await tx.audit.append(
-        auditEvent(this.now(), actor, 'account.created', { type: 'account', id: account.id }, { role, kind }),
-      );
+      await tx.audit.append(auditEvent(actor, 'account.created', { type: 'account', id: account.id }, { role, kind }));
     });
     return oneTimePassword ? { account, oneTimePassword } : { account };
   }

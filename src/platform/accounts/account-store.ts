@@ -1,7 +1,4 @@
-/**
- * Storage of accounts. `src/store/` provides the SQL implementation (SQLite and PostgreSQL);
- * `InMemoryAccountStore` is the test and development implementation.
- */
+/** Storage of accounts; SqlAccountStore (sql-account-store.ts) implements it on SQLite and PostgreSQL. */
 import type { IdentifierKind } from '../pii/protected-identifier.ts';
 import type { Account, AccountKind } from './account.ts';
 

@@ -91,7 +91,6 @@ export class RealNameService {
       await tx.verifications.insertChallenge(challenge);
       await tx.audit.append(
         auditEvent(
-          now,
           actor,
           'verification.started',
           { type: 'account', id: accountId },
@@ -154,7 +153,19 @@ export class RealNameService {
       });
     }
     if (this.now().getTime() > Date.parse(c.expiresAt)) {
-      await this.stores.verifications.updateChallenge(c.id, { status: 'expired' });
+      await this.stores.transaction(async (tx) => {
+        await tx.verifications.updateChallenge(c.id, { status: 'expired', resolvedAt: this.now().toISOString() });
+        await tx.audit.append(
+          auditEvent(
+            { kind: 'system', reason: 'expiry' },
+            'verification.expired',
+            { type: 'account', id: c.accountId },
+            {
+              method: c.method,
+            },
+          ),
+        );
+      });
       throw new HeguiError('verification_expired', 'this verification has expired; start a new one');
     }
     return c;
@@ -190,7 +201,7 @@ export class RealNameService {
           resolvedBy: actorRef(actor),
         });
         await tx.audit.append(
-          auditEvent(now, actor, 'verification.verified', target, {
+          auditEvent(actor, 'verification.verified', target, {
             method: r.method,
             provider: r.provider,
             level: r.level,
@@ -215,7 +226,7 @@ export class RealNameService {
         ...(closed && c.completedBy === 'reviewer' ? { resolvedBy: actorRef(actor) } : {}),
       });
       await tx.audit.append(
-        auditEvent(now, actor, 'verification.failed', target, {
+        auditEvent(actor, 'verification.failed', target, {
           method: c.method,
           reason: r.reason,
           closed,

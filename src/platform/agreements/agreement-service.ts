@@ -70,7 +70,6 @@ export class AgreementService {
       await tx.agreements.insertVersion(doc);
       await tx.audit.append(
         auditEvent(
-          now,
           actor,
           'agreement.published',
           { type: 'agreement', id: `${doc.kind}@${doc.version}` },
@@ -135,7 +134,6 @@ export class AgreementService {
         await tx.agreements.insertAcceptance(a);
         await tx.audit.append(
           auditEvent(
-            now,
             actor,
             'agreement.accepted',
             { type: 'account', id: accountId },

@@ -66,7 +66,6 @@ export class ApiKeyService {
       await tx.apiKeys.insert(key);
       await tx.audit.append(
         auditEvent(
-          now,
           actor,
           'api_key.created',
           { type: 'api_key', id: key.id },
@@ -96,7 +95,7 @@ export class ApiKeyService {
       if (!k) throw new HeguiError('not_found', 'no such API key');
       if (k.revokedAt) return;
       await tx.apiKeys.revoke(id, now.toISOString());
-      await tx.audit.append(auditEvent(now, actor, 'api_key.revoked', { type: 'api_key', id }));
+      await tx.audit.append(auditEvent(actor, 'api_key.revoked', { type: 'api_key', id }));
     });
   }
 

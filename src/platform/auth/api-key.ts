@@ -53,34 +53,3 @@ export function apiSecretMatches(secret: string, storedHash: string): boolean {
   const b = Buffer.from(storedHash);
   return a.length === b.length && timingSafeEqual(a, b);
 }
-
-/** Test and development implementation of ApiKeyStore: a Map, lost at exit. Not the product's storage. */
-export class InMemoryApiKeyStore implements ApiKeyStore {
-  private readonly byId = new Map<string, ApiKey>();
-
-  async insert(key: ApiKey): Promise<void> {
-    this.byId.set(key.id, structuredClone(key));
-  }
-
-  async get(id: string): Promise<ApiKey | undefined> {
-    const k = this.byId.get(id);
-    return k && structuredClone(k);
-  }
-
-  async list(filter: { accountId?: string } = {}): Promise<ApiKey[]> {
-    return [...this.byId.values()]
-      .filter((k) => !filter.accountId || k.accountId === filter.accountId)
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-      .map((k) => structuredClone(k));
-  }
-
-  async markUsed(id: string, at: string): Promise<void> {
-    const k = this.byId.get(id);
-    if (k) k.lastUsedAt = at;
-  }
-
-  async revoke(id: string, at: string): Promise<void> {
-    const k = this.byId.get(id);
-    if (k && !k.revokedAt) k.revokedAt = at;
-  }
-}

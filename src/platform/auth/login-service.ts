@@ -7,6 +7,7 @@ import { type Account, normaliseUsername } from '../accounts/account.ts';
 import type { Actor } from '../actor.ts';
 import { auditEvent } from '../audit-sink.ts';
 import type { PiiCipher } from '../pii/pii-cipher.ts';
+import { scrubText } from '../pii/redact.ts';
 import type { PlatformStores } from '../stores.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
@@ -52,7 +53,10 @@ export class LoginService {
     const anonymous: Actor = { kind: 'anonymous', ip: i.ip };
     if (!account || !ok) {
       await this.throttle.failed(username, i.ip, now.getTime());
-      await this.stores.audit.append(auditEvent(now, anonymous, 'auth.login_failed', undefined, { username }));
+      // A user name typed at the login form may be someone's mobile number: the log keeps it scrubbed.
+      await this.stores.audit.append(
+        auditEvent(anonymous, 'auth.login_failed', undefined, { username: scrubText(username) }),
+      );
       throw new HeguiError('credentials_invalid', 'user name or password is wrong');
     }
     if (account.status !== 'active') throw new HeguiError('account_disabled', 'the account is disabled');
@@ -81,17 +85,18 @@ export class LoginService {
       }
       const { token, session } = await this.sessions.issue(tx, account, factors);
       const actor: Actor = { kind: 'account', accountId: account.id, role: account.role, sessionId: session.id };
-      await tx.audit.append(auditEvent(now, actor, 'auth.login', { type: 'account', id: account.id }, { factors }));
+      await tx.audit.append(auditEvent(actor, 'auth.login', { type: 'account', id: account.id }, { factors }));
       return { token, session, account };
     });
   }
 
   async logout(p: Principal): Promise<void> {
     if (!p.session) throw new HeguiError('invalid_request', 'an API key has no session to end; revoke the key instead');
-    await this.sessions.revoke(p.session);
-    await this.stores.audit.append(
-      auditEvent(this.now(), p.actor, 'auth.logout', { type: 'account', id: p.account.id }),
-    );
+    const session = p.session;
+    await this.stores.transaction(async (tx) => {
+      await this.sessions.revoke(tx, session);
+      await tx.audit.append(auditEvent(p.actor, 'auth.logout', { type: 'account', id: p.account.id }));
+    });
   }
 
   /** Replaces the password; ends every other session and returns a new token for this one. */
@@ -115,7 +120,7 @@ export class LoginService {
         updatedAt: now.toISOString(),
       });
       const rotated = await this.sessions.rotate(tx, account, p.session);
-      await tx.audit.append(auditEvent(now, p.actor, 'auth.password_changed', { type: 'account', id: account.id }));
+      await tx.audit.append(auditEvent(p.actor, 'auth.password_changed', { type: 'account', id: account.id }));
       return rotated ? { token: rotated.token } : {};
     });
   }

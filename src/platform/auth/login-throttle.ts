@@ -50,24 +50,3 @@ export class LoginThrottle {
     await this.store.clear(`user:${username}`);
   }
 }
-
-/** Test and development implementation: counts per process, lost at exit. Not the product's storage. */
-export class InMemoryLoginAttemptStore implements LoginAttemptStore {
-  private readonly failures = new Map<string, number[]>();
-
-  async fail(key: string, at: number, since: number): Promise<number> {
-    const list = (this.failures.get(key) ?? []).filter((t) => t >= since);
-    list.push(at);
-    this.failures.set(key, list);
-    return list.length;
-  }
-
-  async count(key: string, since: number): Promise<{ failures: number; oldest?: number }> {
-    const list = (this.failures.get(key) ?? []).filter((t) => t >= since);
-    return list.length ? { failures: list.length, oldest: list[0]! } : { failures: 0 };
-  }
-
-  async clear(key: string): Promise<void> {
-    this.failures.delete(key);
-  }
-}

@@ -130,6 +130,12 @@ export const PERMISSION_TABLE = {
     roles: ['admin', 'reviewer', 'compliance_officer', 'auditor'],
     about: 'read the emergency switch state and history',
   },
+  // the tamper-evident log (Provisions Art. 16, 21)
+  'log.read': {
+    roles: ['admin', 'compliance_officer', 'auditor'],
+    about: 'read signed checkpoints and inclusion and consistency proofs of the log',
+  },
+  'log.export': { roles: ['admin', 'compliance_officer'], about: 'create a regulator export of the log (Art. 21)' },
 } as const satisfies Record<string, { roles: readonly Role[]; about: string }>;
 
 export type Permission = keyof typeof PERMISSION_TABLE;

@@ -75,7 +75,7 @@ export class SessionService {
     return this.issue(tx, account, factors ?? current.factors);
   }
 
-  async revoke(session: Session): Promise<void> {
-    await this.stores.sessions.revoke(session.id, this.now().toISOString());
+  async revoke(tx: PlatformStores, session: Session): Promise<void> {
+    await tx.sessions.revoke(session.id, this.now().toISOString());
   }
 }

@@ -36,38 +36,3 @@ export function newSessionToken(): string {
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
-
-/** Test and development implementation of SessionStore: a Map, lost at exit. Not the product's storage. */
-export class InMemorySessionStore implements SessionStore {
-  private readonly byId = new Map<string, Session>();
-
-  async insert(session: Session): Promise<void> {
-    this.byId.set(session.id, { ...session });
-  }
-
-  async getByTokenHash(tokenHash: string): Promise<Session | undefined> {
-    const s = [...this.byId.values()].find((x) => x.tokenHash === tokenHash);
-    return s && { ...s };
-  }
-
-  async touch(id: string, lastSeenAt: string): Promise<void> {
-    const s = this.byId.get(id);
-    if (s) s.lastSeenAt = lastSeenAt;
-  }
-
-  async revoke(id: string, at: string): Promise<void> {
-    const s = this.byId.get(id);
-    if (s && !s.revokedAt) s.revokedAt = at;
-  }
-
-  async revokeAllFor(accountId: string, at: string, exceptId?: string): Promise<number> {
-    let n = 0;
-    for (const s of this.byId.values()) {
-      if (s.accountId === accountId && s.id !== exceptId && !s.revokedAt) {
-        s.revokedAt = at;
-        n++;
-      }
-    }
-    return n;
-  }
-}

@@ -30,9 +30,7 @@ export class TotpService {
         totp: { secret: this.cipher.encrypt(secret.toString('base64'), 'totp_secret'), enabled: false },
         updatedAt: now.toISOString(),
       });
-      await tx.audit.append(
-        auditEvent(now, p.actor, 'auth.totp_enrolment_started', { type: 'account', id: p.account.id }),
-      );
+      await tx.audit.append(auditEvent(p.actor, 'auth.totp_enrolment_started', { type: 'account', id: p.account.id }));
     });
     return { secret: base32Encode(secret), otpauthUri: otpauthUri(secret, p.account.username, this.issuer) };
   }
@@ -48,7 +46,7 @@ export class TotpService {
         updatedAt: now.toISOString(),
       });
       const rotated = await this.sessions.rotate(tx, account, p.session, 'password+totp');
-      await tx.audit.append(auditEvent(now, p.actor, 'auth.totp_enabled', { type: 'account', id: account.id }));
+      await tx.audit.append(auditEvent(p.actor, 'auth.totp_enabled', { type: 'account', id: account.id }));
       return rotated ? { token: rotated.token } : {};
     });
   }
@@ -64,7 +62,7 @@ export class TotpService {
     return this.stores.transaction(async (tx) => {
       const account = await tx.accounts.update(p.account.id, { totp: undefined, updatedAt: now.toISOString() });
       const rotated = await this.sessions.rotate(tx, account, p.session, 'password');
-      await tx.audit.append(auditEvent(now, p.actor, 'auth.totp_disabled', { type: 'account', id: account.id }));
+      await tx.audit.append(auditEvent(p.actor, 'auth.totp_disabled', { type: 'account', id: account.id }));
       return rotated ? { token: rotated.token } : {};
     });
   }

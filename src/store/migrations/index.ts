@@ -9,6 +9,7 @@ import { biometricConsent } from './0701-biometric-consent.ts';
 import { trainingData } from './0702-training-data.ts';
 import { filings } from './0703-filings.ts';
 import { emergencySwitch } from './0704-emergency-switch.ts';
+import { platform } from './0800-platform.ts';
 import type { StoreMigration } from './migration.ts';
 
 /**
@@ -27,4 +28,5 @@ export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = Object.freez
   '0702_training_data': trainingData,
   '0703_filings': filings,
   '0704_emergency_switch': emergencySwitch,
+  '0800_platform': platform,
 });

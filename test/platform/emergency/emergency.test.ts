@@ -111,7 +111,7 @@ forEachDialect('emergency switch', (ctx) => {
     before(async () => {
       const shared = await ctx.fresh();
       a = await startOversightServer(shared, { options: { emergencyTtlMs: 1000 } });
-      b = await startOversightServer(shared, { store: shared.open(), options: { emergencyTtlMs: 1000 } });
+      b = await startOversightServer(shared, { options: { emergencyTtlMs: 1000 } });
     });
     after(async () => {
       await a?.close();
