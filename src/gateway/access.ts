@@ -1,104 +1,117 @@
 /**
- * What decides whether a user may use a generation function, as the gateway calls it: the publishing gate (Provisions
- * Art. 9 real name, Art. 8 agreements), per-function checks (Art. 10 enforcement restrictions, Art. 7/21 the emergency
- * switch) and, for editing a face or a voice, the consent of the person edited (Art. 14 para. 2).
- *
- * The enforcement, consent and emergency slices plug in here through these interfaces. The defaults are explicit:
- * no consent service refuses every face/voice edit (consent cannot be presumed), and the emergency switch below is a
- * real in-process switch.
+ * What decides whether a user may use a generation function, as the gateway calls it: the publishing gate with the
+ * function used (Provisions Art. 9 real name, Art. 8 agreements, Art. 10 enforcement suspensions and function
+ * restrictions, Art. 7/21 emergency stops of everything or of a user group), the emergency stops of a model or a
+ * capability, and, for editing a face or a voice, the recorded consent of the person edited (Art. 14 para. 2).
  */
 import type { RealNameGate } from '../platform/accounts/real-name-gate.ts';
+import type { Actor } from '../platform/actor.ts';
+import type { ConsentService } from '../platform/consent/consent-service.ts';
+import type { EmergencySwitch } from '../platform/emergency/emergency-switch.ts';
 
 /** The functions a request uses, by the name the gate and the restriction records use. */
 export type GenerationFunction = 'publish' | 'face-edit' | 'voice-edit';
 
+/** Refusal codes, the same as the platform's own (src/server/http-errors.ts). */
+export type AccessRefusalCode =
+  | 'real_name_required'
+  | 'agreement_required'
+  | 'account_disabled'
+  | 'account_suspended'
+  | 'account_closed'
+  | 'function_restricted'
+  | 'publishing_stopped'
+  | 'consent_required'
+  | 'forbidden';
+
 export interface AccessRefusal {
-  /** Stable code for the client (see errors.ts). */
-  code:
-    | 'real_name_required'
-    | 'agreement_required'
-    | 'account_disabled'
-    | 'restricted'
-    | 'generation_suspended'
-    | 'consent_required'
-    | 'forbidden';
+  code: AccessRefusalCode;
   message: string;
 }
 
-/** A check of one account's use of one function (enforcement restrictions, the emergency switch). */
-export interface FunctionCheck {
-  readonly name: string;
-  check(accountId: string, fn: GenerationFunction, now: Date): Promise<AccessRefusal | undefined>;
+/** What a request is about to publish, for the gate and the emergency stops. */
+export interface UseOf {
+  accountId: string;
+  fn: GenerationFunction;
+  /** The model name the client asked for. */
+  model: string;
+  /** The endpoint (`chat.completions`, `images.edits`, …): a capability an emergency stop may name. */
+  endpoint: string;
 }
 
-/** The consent of the person whose face or voice is edited (Art. 14 para. 2: 依法告知被编辑的个人，并取得其单独同意). */
-export interface ConsentCheck {
-  check(input: {
-    accountId: string;
-    fn: 'face-edit' | 'voice-edit';
-    consentRef?: string;
-  }): Promise<AccessRefusal | undefined>;
-}
+const GATE_CODES = new Set<string>([
+  'real_name_required',
+  'agreement_required',
+  'account_disabled',
+  'account_suspended',
+  'account_closed',
+  'function_restricted',
+  'publishing_stopped',
+]);
 
-/** Default: no consent service configured, so no face or voice edit is allowed. */
-export const NO_CONSENT_SERVICE: ConsentCheck = {
-  async check() {
-    return {
-      code: 'consent_required',
-      message:
-        'face and voice editing needs the recorded consent of the person edited; this service has no consent records configured',
-    };
-  },
-};
+export const PUBLISHING_STOPPED_MESSAGE = 'publishing is stopped by the operator for now; try again later';
 
-/** The emergency switch (Art. 7, 21): engaged, it refuses every generation at once, for every user. */
-export class EmergencySwitch implements FunctionCheck {
-  readonly name = 'emergency_switch';
-  #engaged: { reason: string } | null = null;
-
-  engage(reason: string): void {
-    this.#engaged = { reason };
-  }
-
-  release(): void {
-    this.#engaged = null;
-  }
-
-  get engaged(): boolean {
-    return this.#engaged !== null;
-  }
-
-  async check(): Promise<AccessRefusal | undefined> {
-    return this.#engaged
-      ? { code: 'generation_suspended', message: 'generation is suspended by the operator; try again later' }
-      : undefined;
-  }
-}
-
-/** The publishing gate, then every per-function check; every refusal is reported. */
-export class FunctionGate {
+/** The publishing gate, then the emergency stops of the model and capability; every refusal is reported. */
+export class AccessCheck {
   constructor(
     private readonly gate: RealNameGate,
-    private readonly checks: readonly FunctionCheck[],
-    private readonly now: () => Date = () => new Date(),
+    private readonly emergency: EmergencySwitch,
   ) {}
 
-  async check(accountId: string, fn: GenerationFunction): Promise<AccessRefusal[]> {
-    const now = this.now();
+  async check(use: UseOf): Promise<AccessRefusal[]> {
     const refusals: AccessRefusal[] = [];
-    // The switch first and alone: when it is engaged nothing else matters, and it costs no store lookup.
-    for (const c of this.checks) {
-      const r = await c.check(accountId, fn, now);
-      if (r) refusals.push(r);
-    }
-    const d = await this.gate.check(accountId);
+    if (await this.stopped(use)) refusals.push({ code: 'publishing_stopped', message: PUBLISHING_STOPPED_MESSAGE });
+    const d = await this.gate.check(use.accountId, use.fn);
     for (const r of d.refusals) {
-      const code =
-        r.code === 'real_name_required' || r.code === 'agreement_required' || r.code === 'account_disabled'
-          ? r.code
-          : 'forbidden';
-      refusals.push({ code, message: r.message });
+      if (r.code === 'publishing_stopped' && refusals.some((x) => x.code === r.code)) continue;
+      refusals.push({ code: GATE_CODES.has(r.code) ? (r.code as AccessRefusalCode) : 'forbidden', message: r.message });
     }
     return refusals;
+  }
+
+  /**
+   * An emergency stop covers this use: of everything, of the model, or of a capability — the endpoint or the function
+   * (`face-edit`, `voice-edit`). Stops of user groups come through the gate. Cached for at most the switch's TTL, so
+   * a stream in flight can ask again between chunks.
+   */
+  async stopped(use: Omit<UseOf, 'accountId'>): Promise<boolean> {
+    for (const capability of [use.endpoint, use.fn]) {
+      if ((await this.emergency.stopsFor({ model: use.model, capability })).length > 0) return true;
+    }
+    return false;
+  }
+}
+
+/** A face or voice edit: whose likeness, which use (a consent record lists the uses it covers). */
+export interface EditOf {
+  accountId: string;
+  fn: 'face-edit' | 'voice-edit';
+  /** The person edited, as consent records name them (`subjectRef`). */
+  subject: string | undefined;
+  use: string;
+}
+
+/**
+ * The consent of the person whose face or voice is edited (Art. 14 para. 2: 依法告知被编辑的个人，并取得其单独同意),
+ * from the consent register: a valid, in-scope record whose grantee is the requesting account (its id) or `*`.
+ * Without a named subject there is nothing to check consent against: refused.
+ */
+export class ConsentGate {
+  constructor(private readonly consent: ConsentService) {}
+
+  async check(actor: Actor, edit: EditOf): Promise<AccessRefusal | undefined> {
+    if (!edit.subject) {
+      return {
+        code: 'consent_required',
+        message: `a ${edit.fn === 'face-edit' ? 'face' : 'voice'} edit needs the recorded consent of the person edited: name them in "consent_subject"`,
+      };
+    }
+    const d = await this.consent.check(actor, {
+      requester: edit.accountId,
+      subject: edit.subject,
+      modality: edit.fn === 'face-edit' ? 'face' : 'voice',
+      use: edit.use,
+    });
+    return d.allowed ? undefined : { code: 'consent_required', message: d.message };
   }
 }

@@ -25,12 +25,26 @@ export const gatewayConfigSchema = z.object({
     .string()
     .refine((v) => parseProviderCode(v).valid, 'must be a valid provider code (TC260-PG-20252A: 0011 + USCC + 1 + 4)'),
   upstreams: z.array(upstreamSchema).min(1),
-  /** A compiled review library (`hegui review compile`); every prompt and output is reviewed against it. */
-  reviewLibrary: z.string().min(1),
+  /**
+   * A compiled review library (`hegui review compile`) that serves until a feature library version is published
+   * through library governance (`/api/feature-library`); from then on the published version serves. Every prompt and
+   * output is reviewed; with neither, requests are refused (503 `unavailable`).
+   */
+  reviewLibrary: z.string().min(1).optional(),
   /** PEM private key (SM2 or Ed25519) that signs image and audio labels; without it labels are written unsigned. */
   labelSigningKeyFile: z.string().optional(),
-  /** The tamper-evident log's checkpoint key (default: next to the SQLite file). */
-  auditSigningKeyFile: z.string().optional(),
+  /** Requests per API key (per account for a session): a bucket of `burst` refilled at `perMinute`. */
+  rateLimit: z
+    .object({
+      perMinute: z.number().int().min(1).max(1_000_000).default(600),
+      burst: z.number().int().min(1).max(100_000).default(60),
+    })
+    .default({ perMinute: 600, burst: 60 }),
+  /**
+   * Voices of real people (a cloned voice): voice name → the person (their consent record's `subjectRef`). Speech in
+   * such a voice is voice editing (Art. 14 para. 2): it needs that person's recorded consent.
+   */
+  personalVoices: z.record(z.string().min(1), z.string().min(1)).default({}),
   /** Upstream time limit: until the response headers, and between two chunks of a stream. */
   upstreamTimeoutMs: z.number().int().min(100).max(600_000).default(60_000),
   /** JSON request bodies (chat, completions, images, speech). */

@@ -1,46 +1,49 @@
 /**
- * The gateway slice's factory: routes from the configuration, the review library, the label signing key, the
- * tamper-evident log on the SQL store, and the access checks (publishing gate plus per-function checks, consent).
+ * The gateway slice's factory: routes from the configuration, the review library (the published feature library
+ * version, or the configured file until one is published), the label signing key, and the duties each request goes
+ * through — the publishing gate with enforcement restrictions, the emergency switch, consent, strikes, the review
+ * queue and the generation log — all over the server's one store and tamper-evident log.
  */
 import { readFileSync } from 'node:fs';
 import { HeguiError } from '../errors.ts';
 import { loadPrivateKey } from '../label/security/keys.ts';
 import type { AuditLog } from '../platform/audit/audit-log.ts';
-import { createAuditLog } from '../platform/audit/create-audit-log.ts';
+import type { DutySlices } from '../platform/duty-slices.ts';
+import type { Governance } from '../platform/governance.ts';
+import type { Oversight } from '../platform/oversight.ts';
 import type { Platform } from '../platform/platform.ts';
+import { SqlRumourStore } from '../platform/rumours/sql-rumour-store.ts';
 import { openCompiledLibrary } from '../review/open.ts';
 import type { Store } from '../store/index.ts';
-import { type ConsentCheck, EmergencySwitch, type FunctionCheck, FunctionGate, NO_CONSENT_SERVICE } from './access.ts';
+import { AccessCheck, ConsentGate } from './access.ts';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { ImageLinks } from './image-links.ts';
+import { KeyRateLimit } from './key-rate-limit.ts';
 import { LabelPolicy } from './label-policy.ts';
 import { GatewayPipeline } from './pipeline.ts';
+import { GatewayLibrary } from './review-library.ts';
 import { UpstreamRoutes } from './upstreams.ts';
 
-export interface GatewayParts {
-  /** Per-function checks besides the emergency switch (the enforcement slice's restrictions). */
-  checks?: FunctionCheck[];
-  consent?: ConsentCheck;
-  emergency?: EmergencySwitch;
+/** The server's store, log and duty groups the gateway works with. */
+export interface GatewayDeps {
+  platform: Platform;
+  store: Store;
+  audit: AuditLog;
+  duties: DutySlices;
+  oversight: Oversight;
+  governance: Governance;
 }
 
 export interface Gateway {
   context: GatewayContext;
-  emergency: EmergencySwitch;
-  audit: AuditLog;
-  /** The SQL store the log is kept in. */
-  store: Store;
 }
 
-export async function createGateway(
-  config: GatewayConfig,
-  platform: Platform,
-  store: Store,
-  parts: GatewayParts = {},
-): Promise<Gateway> {
+export async function createGateway(config: GatewayConfig, deps: GatewayDeps): Promise<Gateway> {
   const routes = new UpstreamRoutes(config.upstreams);
-  const library = await openCompiledLibrary(config.reviewLibrary);
+  const file = config.reviewLibrary
+    ? { path: config.reviewLibrary, compiled: await openCompiledLibrary(config.reviewLibrary) }
+    : undefined;
   let signer = null;
   if (config.labelSigningKeyFile) {
     try {
@@ -49,21 +52,18 @@ export async function createGateway(
       throw new HeguiError('config_invalid', `gateway.labelSigningKeyFile: cannot be loaded (${(e as Error).message})`);
     }
   }
-  const { log } = await createAuditLog(
-    store,
-    config.auditSigningKeyFile ? { signingKeyFile: config.auditSigningKeyFile } : {},
-  );
-  const emergency = parts.emergency ?? new EmergencySwitch();
-  const access = new FunctionGate(platform.gate, [emergency, ...(parts.checks ?? [])]);
-  const pipeline = new GatewayPipeline(
-    platform,
-    access,
-    parts.consent ?? NO_CONSENT_SERVICE,
-    library,
-    store,
-    log,
-    emergency,
-  );
+  const pipeline = new GatewayPipeline({
+    platform: deps.platform,
+    access: new AccessCheck(deps.platform.gate, deps.oversight.emergency),
+    consent: new ConsentGate(deps.oversight.consent),
+    library: new GatewayLibrary(deps.governance.library.service.holder, file),
+    store: deps.store,
+    audit: deps.audit,
+    enforcement: deps.duties.enforcement,
+    queue: deps.governance.queue,
+    generations: new SqlRumourStore(),
+    limit: new KeyRateLimit(config.rateLimit),
+  });
   return {
     context: {
       config,
@@ -72,8 +72,5 @@ export async function createGateway(
       labels: new LabelPolicy(config.contentProducer, signer),
       links: new ImageLinks(config.imageUrlTtlSeconds * 1000),
     },
-    emergency,
-    audit: log,
-    store,
   };
 }

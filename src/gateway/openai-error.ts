@@ -10,8 +10,10 @@ export type GatewayErrorCode =
   | 'real_name_required'
   | 'agreement_required'
   | 'account_disabled'
-  | 'restricted'
-  | 'generation_suspended'
+  | 'account_suspended'
+  | 'account_closed'
+  | 'function_restricted'
+  | 'publishing_stopped'
   | 'consent_required'
   | 'input_blocked'
   | 'output_blocked'
@@ -20,6 +22,7 @@ export type GatewayErrorCode =
   | 'rate_limited'
   | 'upstream_error'
   | 'upstream_timeout'
+  | 'unavailable'
   | 'internal';
 
 const STATUS: Record<GatewayErrorCode, number> = {
@@ -29,8 +32,10 @@ const STATUS: Record<GatewayErrorCode, number> = {
   real_name_required: 403,
   agreement_required: 403,
   account_disabled: 403,
-  restricted: 403,
-  generation_suspended: 403,
+  account_suspended: 403,
+  account_closed: 403,
+  function_restricted: 403,
+  publishing_stopped: 403,
   consent_required: 403,
   input_blocked: 400,
   output_blocked: 400,
@@ -39,6 +44,7 @@ const STATUS: Record<GatewayErrorCode, number> = {
   rate_limited: 429,
   upstream_error: 502,
   upstream_timeout: 504,
+  unavailable: 503,
   internal: 500,
 };
 
@@ -49,6 +55,7 @@ const TYPE: Partial<Record<GatewayErrorCode, string>> = {
   rate_limited: 'rate_limit_error',
   upstream_error: 'upstream_error',
   upstream_timeout: 'upstream_error',
+  unavailable: 'server_error',
   internal: 'server_error',
 };
 
@@ -56,6 +63,8 @@ export class GatewayError extends Error {
   constructor(
     readonly code: GatewayErrorCode,
     message: string,
+    /** For `rate_limited`: sent as Retry-After. */
+    readonly details: { retryAfterSeconds?: number } = {},
   ) {
     super(message);
     this.name = 'GatewayError';

@@ -1,7 +1,10 @@
 /**
  * The per-request pipeline before and after the upstream (Provisions Art. 9, 10, 14, 16; GB 45438): API key → user →
- * publishing gate and per-function checks → consent for face/voice editing → input review; and, after the output is
- * reviewed and labelled, the generation record in the tamper-evident log. Blocked inputs are recorded as strikes.
+ * rate limit → publishing gate, function restrictions and emergency stops → consent for face/voice editing → input
+ * review; and, after the output is reviewed and labelled, the generation record: an event in the tamper-evident log
+ * and a row per output in the generation log (which rumour refutation reads to find who received a content), in one
+ * transaction. Blocked inputs are judged requests for enforcement (strikes); "review" decisions go to the human
+ * review queue.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
@@ -9,31 +12,43 @@ import { isHeguiError } from '../errors.ts';
 import { actorRef } from '../platform/actor.ts';
 import type { AuditLog } from '../platform/audit/audit-log.ts';
 import type { Principal } from '../platform/auth/principal.ts';
+import type { EnforcementService } from '../platform/enforcement/enforcement-service.ts';
 import type { Platform } from '../platform/platform.ts';
-import type { CompiledLibrary } from '../review/compiled/compiled-library.ts';
+import type { ReviewQueueService } from '../platform/review-queue/review-queue-service.ts';
+import type { RumourDb, SqlRumourStore } from '../platform/rumours/sql-rumour-store.ts';
 import type { ReviewDecision, ReviewResult } from '../review/decision.ts';
+import { type ImageReviewResult, reviewImageWith } from '../review/image-stage.ts';
 import { reviewText } from '../review/review.ts';
 import { authenticate } from '../server/route.ts';
-import type { Store } from '../store/index.ts';
-import type { ConsentCheck, EmergencySwitch, FunctionGate, GenerationFunction } from './access.ts';
+import { newId, type Store } from '../store/index.ts';
+import type { AccessCheck, ConsentGate, GenerationFunction } from './access.ts';
+import type { KeyRateLimit } from './key-rate-limit.ts';
 import { GatewayError, INPUT_BLOCKED_MESSAGE } from './openai-error.ts';
+import type { GatewayLibrary, LibraryRef, ServedLibrary } from './review-library.ts';
 
-/** Audit event types; the enforcement slice counts `enforcement.strike` events per account (Art. 10). */
+/** Audit event types of the gateway; enforcement writes its own (`enforcement.request.blocked`, …). */
 export const EVENT = {
   generated: 'gateway.generated',
   inputBlocked: 'gateway.input_blocked',
   outputBlocked: 'gateway.output_blocked',
-  strike: 'enforcement.strike',
 } as const;
+
+/** Who records what the gateway causes in other duties (strikes, queue items). */
+const GATEWAY_ACTOR = { kind: 'system', reason: 'gateway' } as const;
 
 export interface Admission {
   principal: Principal;
   accountId: string;
   actor: string;
+  fn: GenerationFunction;
   /** GB 45438 App. E ProduceID of this request's output. */
   produceId: string;
   endpoint: string;
   model: string;
+  /** The library this request is reviewed with, input and output alike. */
+  library: ServedLibrary;
+  /** The input's review said "review": it goes to the queue with the output. */
+  inputReview?: ReviewResult;
 }
 
 export interface Generation {
@@ -41,37 +56,51 @@ export interface Generation {
   /** SHA-256 of the content as delivered (labels included), one per output. */
   contentSha256: string[];
   decision: ReviewDecision;
+  /** The output reviews that said "review" (to the queue). */
+  outputReviews?: ReviewResult[];
   upstream: string;
   labels: { explicit: boolean; metadata: boolean; signed: boolean };
-  /** The stream ended early: `client_closed`, `upstream_closed`, `output_blocked`. */
+  /** The upstream's id of the response (e.g. `chatcmpl-…`), kept in the generation log as the content id. */
+  contentId?: string;
+  /** The stream ended early: `client_closed`, `upstream_closed`, `output_blocked`, `publishing_stopped`. */
   ended?: string;
+}
+
+export interface PipelineDeps {
+  platform: Platform;
+  access: AccessCheck;
+  consent: ConsentGate;
+  library: GatewayLibrary;
+  store: Store;
+  audit: AuditLog;
+  enforcement: EnforcementService;
+  queue: ReviewQueueService;
+  generations: SqlRumourStore;
+  limit: KeyRateLimit;
+}
+
+export interface AdmitRequest {
+  fn: GenerationFunction;
+  endpoint: string;
+  model: string;
+  input: string;
+  /** For a face or voice edit: the person edited (their consent record's `subjectRef`) and the use. */
+  consent?: { subject: string | undefined; use: string };
 }
 
 export const sha256Hex = (b: string | Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 export class GatewayPipeline {
-  constructor(
-    private readonly platform: Platform,
-    private readonly access: FunctionGate,
-    private readonly consent: ConsentCheck,
-    private readonly library: CompiledLibrary,
-    private readonly store: Store,
-    readonly audit: AuditLog,
-    private readonly emergency: EmergencySwitch,
-  ) {}
+  readonly audit: AuditLog;
 
-  /** The emergency switch is engaged: streams in flight end too (Art. 21: 立即停止). */
-  get suspended(): boolean {
-    return this.emergency.engaged;
+  constructor(private readonly d: PipelineDeps) {
+    this.audit = d.audit;
   }
 
-  async admit(
-    req: FastifyRequest,
-    o: { fn: GenerationFunction; endpoint: string; model: string; input: string; consentRef?: string },
-  ): Promise<Admission> {
+  async admit(req: FastifyRequest, o: AdmitRequest): Promise<Admission> {
     let principal: Principal | undefined;
     try {
-      principal = await authenticate(this.platform, req);
+      principal = await authenticate(this.d.platform, req);
     } catch (e) {
       if (isHeguiError(e))
         throw new GatewayError('unauthenticated', 'the API key is not valid (expired, revoked or unknown)');
@@ -79,15 +108,17 @@ export class GatewayPipeline {
     }
     if (!principal) throw new GatewayError('unauthenticated', 'give an API key (Authorization: Bearer …)');
     const accountId = principal.account.id;
-    const refusals = await this.access.check(accountId, o.fn);
+    this.d.limit.take(principal.apiKey ? `key:${principal.apiKey.id}` : `account:${accountId}`);
+    const refusals = await this.d.access.check({ accountId, fn: o.fn, model: o.model, endpoint: o.endpoint });
     if (refusals.length) {
       throw new GatewayError(refusals[0]!.code, refusals.map((r) => r.message).join('; '));
     }
     if (o.fn === 'face-edit' || o.fn === 'voice-edit') {
-      const r = await this.consent.check({
+      const r = await this.d.consent.check(principal.actor, {
         accountId,
         fn: o.fn,
-        ...(o.consentRef ? { consentRef: o.consentRef } : {}),
+        subject: o.consent?.subject,
+        use: o.consent?.use ?? o.endpoint,
       });
       if (r) throw new GatewayError(r.code, r.message);
     }
@@ -95,31 +126,51 @@ export class GatewayPipeline {
       principal,
       accountId,
       actor: actorRef(principal.actor),
+      fn: o.fn,
       produceId: newProduceId(),
       endpoint: o.endpoint,
       model: o.model,
+      library: this.d.library.current(),
     };
-    const review = reviewText(o.input, this.library);
+    const review = reviewText(o.input, adm.library.compiled);
     if (review.decision === 'block') {
       await this.#inputBlocked(adm, o.input, review);
       throw new GatewayError('input_blocked', INPUT_BLOCKED_MESSAGE);
     }
+    // A clean request ends a run of blocked ones ("3 in a row"); only worth a write when there is a run to end.
+    if (this.d.enforcement.mayHaveStreak(accountId)) {
+      await this.d.enforcement.recordRequest(GATEWAY_ACTOR, { accountId, blocked: false, function: o.fn });
+    }
+    if (review.decision === 'review') adm.inputReview = review;
     return adm;
   }
 
-  /** Review a whole output text. */
-  review(text: string): ReviewResult {
-    return reviewText(text, this.library);
+  /** Review an output text with the request's library. */
+  review(adm: Admission, text: string): ReviewResult {
+    return reviewText(text, adm.library.compiled);
   }
 
-  get reviewLibrary(): CompiledLibrary {
-    return this.library;
+  /** Review an output image: its SHA-256 and PDQ hash against the library's image entries. */
+  reviewImage(adm: Admission, bytes: Uint8Array): Promise<ImageReviewResult> {
+    return reviewImageWith(bytes, adm.library.compiled);
   }
 
-  /** The generation record (Art. 16 logs; the label's ProduceID ties the file to it). Returns the entry index. */
+  /**
+   * The emergency switch stopped this use since it was admitted: streams in flight end too (Art. 21: 立即停止).
+   * Answers from the switch's cache (at most its TTL old), so a stream may ask between chunks.
+   */
+  stopped(adm: Admission): Promise<boolean> {
+    return this.d.access.stopped(adm);
+  }
+
+  /**
+   * The generation record (Art. 16 logs; the label's ProduceID ties the file to it): the log event and one generation
+   * log row per output, committed together; then the "review" decisions go to the queue. Returns the entry index.
+   */
   async recordGeneration(adm: Admission, g: Generation): Promise<number> {
-    return this.store.transaction(async (trx) => {
-      const e = await this.audit.append(trx, {
+    const at = new Date().toISOString();
+    const index = await this.d.store.transaction(async (trx) => {
+      const e = await this.d.audit.append(trx, {
         type: EVENT.generated,
         actor: adm.actor,
         subject: `produce:${adm.produceId}`,
@@ -131,19 +182,39 @@ export class GatewayPipeline {
           upstream: g.upstream,
           kind: g.kind,
           contentSha256: g.contentSha256,
-          decision: g.decision,
+          decision: adm.inputReview && g.decision === 'pass' ? 'review' : g.decision,
+          library: adm.library.ref,
           labels: g.labels,
           ...(g.ended ? { ended: g.ended } : {}),
         },
       });
+      for (const hash of new Set(g.contentSha256)) {
+        await this.d.generations.insertGeneration(trx as unknown as RumourDb, {
+          id: newId(),
+          account_id: adm.accountId,
+          produce_id: adm.produceId,
+          content_hash: hash,
+          content_id: g.contentId ?? null,
+          created_at: at,
+        });
+      }
       return e.index;
     });
+    for (const result of [adm.inputReview, ...(g.outputReviews ?? [])]) {
+      if (result?.decision !== 'review') continue;
+      await this.d.queue.enqueue(GATEWAY_ACTOR, {
+        queue: 'engine',
+        subject: `produce:${adm.produceId}`,
+        result: { ...result, library: libraryOfQueue(adm.library.ref) },
+      });
+    }
+    return index;
   }
 
   /** An output withheld by review: staff see which entries matched; the user only that it was withheld. */
   async recordOutputBlocked(adm: Admission, upstream: string, hits: ReviewResult['hits']): Promise<void> {
-    await this.store.transaction(async (trx) => {
-      await this.audit.append(trx, {
+    await this.d.store.transaction(async (trx) => {
+      await this.d.audit.append(trx, {
         type: EVENT.outputBlocked,
         actor: adm.actor,
         subject: `produce:${adm.produceId}`,
@@ -153,6 +224,7 @@ export class GatewayPipeline {
           endpoint: adm.endpoint,
           model: adm.model,
           upstream,
+          library: adm.library.ref,
           hits: hitRefs(hits),
         },
       });
@@ -160,8 +232,10 @@ export class GatewayPipeline {
   }
 
   async #inputBlocked(adm: Admission, input: string, review: ReviewResult): Promise<void> {
-    await this.store.transaction(async (trx) => {
-      await this.audit.append(trx, {
+    const hits = hitRefs(review.hits);
+    const inputSha256 = sha256Hex(input);
+    await this.d.store.transaction(async (trx) => {
+      await this.d.audit.append(trx, {
         type: EVENT.inputBlocked,
         actor: adm.actor,
         subject: `account:${adm.accountId}`,
@@ -169,24 +243,29 @@ export class GatewayPipeline {
           accountId: adm.accountId,
           endpoint: adm.endpoint,
           model: adm.model,
-          inputSha256: sha256Hex(input),
-          hits: hitRefs(review.hits),
-        },
-      });
-      // A strike for the enforcement slice (Art. 10: 依法依约采取警示、限制功能、暂停服务、关闭账号等处置措施).
-      await this.audit.append(trx, {
-        type: EVENT.strike,
-        actor: 'system:gateway',
-        subject: `account:${adm.accountId}`,
-        payload: {
-          accountId: adm.accountId,
-          reason: 'input_blocked',
-          endpoint: adm.endpoint,
-          risks: [...new Set(review.hits.map((h) => h.riskCode))],
+          inputSha256,
+          library: adm.library.ref,
+          hits,
         },
       });
     });
+    // A strike (Art. 10: 依法依约采取警示、限制功能、暂停服务、关闭账号等处置措施): the ladder may act on it.
+    const worst = Math.max(0, ...review.hits.map((h) => h.severity));
+    await this.d.enforcement.recordRequest(GATEWAY_ACTOR, {
+      accountId: adm.accountId,
+      blocked: true,
+      severity: worst >= 4 ? 'high' : worst === 3 ? 'medium' : 'low',
+      rule: [...new Set(review.hits.map((h) => h.riskCode))].join(',') || 'input_blocked',
+      reason: 'input_blocked',
+      function: adm.fn,
+      evidence: { produceId: adm.produceId, endpoint: adm.endpoint, inputSha256, hits },
+    });
   }
+}
+
+/** The queue records the published version a result came from; a file-served review has none. */
+function libraryOfQueue(ref: LibraryRef): { version: number; contentHash: string } | null {
+  return 'version' in ref ? ref : null;
 }
 
 /** Entry ids and risk codes only: never the matched text (it may be personal data), never shown to the user. */

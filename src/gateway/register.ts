@@ -17,6 +17,7 @@ export async function registerGateway(app: FastifyInstance, platform: Platform, 
       const g = toGatewayError(err);
       if (g.status >= 500 && g.code === 'internal') req.log.error({ err }, 'gateway request failed');
       if (reply.sent || reply.raw.headersSent) return;
+      if (g.details.retryAfterSeconds !== undefined) reply.header('retry-after', String(g.details.retryAfterSeconds));
       return reply.code(g.status).send(g.body());
     });
     scope.addContentTypeParser(

@@ -11,10 +11,14 @@ import { createStreamLabeller, type StreamLabeller } from '../label/explicit/tex
 import type { ReviewDecision, ReviewHit } from '../review/decision.ts';
 import { stricter } from '../review/decision.ts';
 import { createStreamReviewer, type StreamReviewer } from '../review/stream.ts';
+import { PUBLISHING_STOPPED_MESSAGE } from './access.ts';
 import { TEXT_LABEL } from './label-policy.ts';
 import { OUTPUT_BLOCKED_MESSAGE } from './openai-error.ts';
 import { type Admission, type GatewayPipeline, sha256Hex } from './pipeline.ts';
 import { isTimedOut, type UpstreamCall } from './upstream-call.ts';
+
+/** How often a stream asks whether an emergency stop now covers it (the switch answers from a cache). */
+const STOP_CHECK_MS = 200;
 
 type Chunk = Record<string, unknown> & { choices?: unknown };
 interface ChoiceState {
@@ -51,7 +55,7 @@ export async function streamText(
     'x-hegui-produce-id': adm.produceId,
   });
   const choices = new Map<number, ChoiceState>();
-  const lib = pipeline.reviewLibrary;
+  const lib = adm.library.compiled;
   let decision: ReviewDecision = 'pass';
   const hits: ReviewHit[] = [];
   let template: Chunk | null = null;
@@ -186,6 +190,7 @@ export async function streamText(
   const reader = call.response.body?.getReader();
   const decoder = new TextDecoder();
   let buf = '';
+  let stopCheckedAt = Date.now();
   try {
     if (!reader) throw new Error('no body');
     for (;;) {
@@ -196,13 +201,16 @@ export async function streamText(
       }
       const { done, value } = await reader.read();
       if (done) break;
-      if (pipeline.suspended) {
-        ended = 'generation_suspended';
-        call.abort('generation suspended');
-        await write(
-          `data: ${JSON.stringify({ error: { message: 'generation is suspended by the operator', type: 'invalid_request_error', code: 'generation_suspended', param: null } })}\n\n`,
-        );
-        break;
+      if (Date.now() - stopCheckedAt >= STOP_CHECK_MS) {
+        stopCheckedAt = Date.now();
+        if (await pipeline.stopped(adm)) {
+          ended = 'publishing_stopped';
+          call.abort('publishing stopped');
+          await write(
+            `data: ${JSON.stringify({ error: { message: PUBLISHING_STOPPED_MESSAGE, type: 'invalid_request_error', code: 'publishing_stopped', param: null } })}\n\n`,
+          );
+          break;
+        }
       }
       call.touch();
       buf += decoder.decode(value, { stream: true });
@@ -244,6 +252,11 @@ export async function streamText(
     kind: 'text',
     contentSha256,
     decision,
+    // `decision` is set in the closures above; the cast undoes the narrowing to its initial value.
+    ...((decision as ReviewDecision) === 'review'
+      ? { outputReviews: [{ decision, hits, suppressed: [], complete: true }] }
+      : {}),
+    ...(typeof template?.['id'] === 'string' ? { contentId: template['id'] } : {}),
     upstream: o.upstream,
     labels: { explicit: [...choices.values()].some((s) => s.labeller.placed), metadata: false, signed: false },
     ...(ended !== 'done' ? { ended: ended ?? 'unknown' } : {}),

@@ -7,7 +7,7 @@
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { HeguiError, isHeguiError } from '../errors.ts';
-import { createGateway, type Gateway, type GatewayParts } from '../gateway/create-gateway.ts';
+import { createGateway, type Gateway } from '../gateway/create-gateway.ts';
 import { registerGateway } from '../gateway/register.ts';
 import { SYSTEM } from '../platform/actor.ts';
 import type { AuditLog } from '../platform/audit/audit-log.ts';
@@ -61,8 +61,6 @@ export interface StartOptions {
   governance?: (deps: SliceDeps) => Promise<Governance>;
   duties?: (deps: SliceDeps) => DutySlices;
   oversight?: (deps: SliceDeps) => Oversight;
-  /** Gateway parts that replace the defaults (access checks, consent, emergency switch). */
-  gateway?: GatewayParts;
 }
 
 export async function startServer(config: ServerConfig, o: StartOptions = {}): Promise<RunningServer> {
@@ -121,7 +119,14 @@ export async function startServer(config: ServerConfig, o: StartOptions = {}): P
     });
     let gateway: Gateway | undefined;
     if (config.gateway?.enabled) {
-      gateway = await createGateway(config.gateway, platform, store, o.gateway ?? {});
+      gateway = await createGateway(config.gateway, {
+        platform,
+        store,
+        audit: audit.log,
+        duties,
+        oversight,
+        governance,
+      });
       await registerGateway(server.app, platform, gateway.context);
     }
     let closing = false;

@@ -13,8 +13,12 @@ export interface LoggedEvent {
 }
 
 export async function events(gw: GatewayEnv, type: string): Promise<LoggedEvent[]> {
-  const g = gw.s.running.gateway!;
-  const rows = await g.store.db.selectFrom('audit_entry').selectAll().where('type', '=', type).orderBy('idx').execute();
+  const rows = await gw.db.store.db
+    .selectFrom('audit_entry')
+    .selectAll()
+    .where('type', '=', type)
+    .orderBy('idx')
+    .execute();
   return rows.map((r) => ({
     idx: Number(r.idx),
     type: r.type,
@@ -32,8 +36,12 @@ export async function generationOf(gw: GatewayEnv, produceId: string): Promise<L
 
 /** Recompute the leaf from the stored row and check the log's inclusion proof against its root. */
 export async function assertIncluded(gw: GatewayEnv, idx: number): Promise<void> {
-  const g = gw.s.running.gateway!;
-  const row = await g.store.db.selectFrom('audit_entry').selectAll().where('idx', '=', idx).executeTakeFirstOrThrow();
+  const audit = gw.s.running.platform.audit.log;
+  const row = await gw.db.store.db
+    .selectFrom('audit_entry')
+    .selectAll()
+    .where('idx', '=', idx)
+    .executeTakeFirstOrThrow();
   const leaf = entryLeafHash({
     index: Number(row.idx),
     loggedAt: row.logged_at,
@@ -42,8 +50,8 @@ export async function assertIncluded(gw: GatewayEnv, idx: number): Promise<void>
     subject: row.subject,
     payloadSha256: new Uint8Array(row.payload_sha256),
   });
-  const head = await g.audit.head();
-  const proof = await g.audit.inclusionProof(idx, head.treeSize);
+  const head = await audit.head();
+  const proof = await audit.inclusionProof(idx, head.treeSize);
   const hex = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
   assert.ok(
     verifyInclusion(leaf, idx, head.treeSize, proof.path.map(hex), hex(proof.rootHash)),

@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { toFile } from 'openai';
+import OpenAI, { toFile } from 'openai';
 import sharp from 'sharp';
 import { verify } from '../../src/label/verify/verify.ts';
-import { assertIncluded, generationOf } from './audit-support.ts';
+import { assertIncluded, events, generationOf } from './audit-support.ts';
 import { type GatewayEnv, PRODUCER, startGateway } from './harness.ts';
 import { UPSTREAM_TEXT } from './upstream.ts';
 
@@ -133,31 +133,82 @@ describe('gateway endpoints with the official openai client', () => {
     const input = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#888' } })
       .png()
       .toBuffer();
-    const refused = await client.images
-      .edit({
-        model: 'image-model',
-        prompt: 'make it red',
-        image: await toFile(input, 'face.png', { type: 'image/png' }),
-      })
-      .catch((e: unknown) => e);
-    assert.ok(refused instanceof Error && 'status' in refused);
-    assert.equal((refused as { status: number }).status, 403);
-    assert.equal((refused as unknown as { code: string }).code, 'consent_required');
-    const { data, response } = await client.images
-      .edit(
-        // consent_id is the gateway's extension field; the client passes unknown body fields through.
-        {
+    // consent_subject (and consent_use) are the gateway's extension fields; the client passes them through.
+    const edit = async (extra: Record<string, string>) =>
+      client.images
+        .edit({
           model: 'image-model',
           prompt: 'make it red',
           image: await toFile(input, 'face.png', { type: 'image/png' }),
-          consent_id: 'consent-ok',
-        } as never,
-      )
-      .withResponse();
+          ...extra,
+        } as never)
+        .withResponse();
+    const refusedCode = async (extra: Record<string, string>) => {
+      const e = await edit(extra).then(
+        () => assert.fail('the edit was not refused'),
+        (x: unknown) => x,
+      );
+      assert.ok(e instanceof OpenAI.APIError, String(e));
+      assert.equal(e.status, 403);
+      return { code: e.code, message: e.message };
+    };
+    assert.equal((await refusedCode({})).code, 'consent_required', 'no person named');
+    const none = await refusedCode({ consent_subject: 'person:wang' });
+    assert.match(none.message, /no consent/);
+
+    const recorded = await gw.s.call('POST', '/api/consents', {
+      token: gw.admin,
+      body: {
+        subjectRef: 'person:wang',
+        grantee: gw.users.verified.id,
+        modalities: ['face'],
+        uses: ['image_edit'],
+        evidenceSha256: 'a'.repeat(64),
+        evidenceRef: 'vault://consent/wang',
+      },
+    });
+    assert.equal(recorded.status, 201, JSON.stringify(recorded.body));
+    assert.match((await refusedCode({ consent_subject: 'person:wang', consent_use: 'face_swap' })).message, /cover/);
+
+    const { data, response } = await edit({ consent_subject: 'person:wang' });
     const bytes = Buffer.from(data.data![0]!.b64_json!, 'base64');
     assert.equal(bytes[0], 0xff, 'the upstream JPEG stays a JPEG');
     await assertMediaLabel(bytes, response.headers.get('x-hegui-produce-id')!);
-    assert.ok(gw.upstream.requests.at(-1)!.contentType.startsWith('multipart/form-data'));
+    const sent = gw.upstream.requests.at(-1)!;
+    assert.ok(sent.contentType.startsWith('multipart/form-data'));
+    assert.ok(!sent.fields.some((f) => f.startsWith('consent_')), 'the consent fields stay with the gateway');
+    const checks = await events(gw, 'consent.check.allowed');
+    assert.equal(checks.at(-1)!.subject, `consent:${recorded.body.id}`);
+  });
+
+  it("speech in the voice of a real person needs that person's consent (voice editing)", async () => {
+    const speak = () =>
+      gw.client(gw.users.verified).audio.speech.create({
+        model: 'tts-model',
+        input: 'Hello there',
+        voice: 'voice-of-li',
+        response_format: 'wav',
+      });
+    const e = await speak().then(
+      () => assert.fail('not refused'),
+      (x: unknown) => x,
+    );
+    assert.ok(e instanceof OpenAI.APIError, String(e));
+    assert.equal(e.code, 'consent_required');
+    const recorded = await gw.s.call('POST', '/api/consents', {
+      token: gw.admin,
+      body: {
+        subjectRef: 'person:li',
+        grantee: '*',
+        modalities: ['voice'],
+        uses: ['speech'],
+        evidenceSha256: 'b'.repeat(64),
+        evidenceRef: 'vault://consent/li',
+      },
+    });
+    assert.equal(recorded.status, 201, JSON.stringify(recorded.body));
+    const audio = await speak();
+    assert.equal(audio.status, 200);
   });
 
   for (const format of ['wav', 'mp3'] as const) {

@@ -98,18 +98,21 @@ describe('gateway faults', () => {
       stream: true,
     });
     let n = 0;
+    let end: (() => Promise<void>) | undefined;
     const e = await (async () => {
       for await (const _ of stream) {
-        if (++n === 3) gw.emergency.engage('incident');
+        if (++n === 3) end = await gw.stop({ kind: 'model', value: 'endless-model' });
       }
     })().then(
       () => assert.fail('the stream ended as if complete'),
       (x: unknown) => x,
     );
-    gw.emergency.release();
+    await end?.();
     assert.ok(e instanceof OpenAI.APIError, String(e));
-    assert.equal(e.code, 'generation_suspended');
+    assert.equal(e.code, 'publishing_stopped');
     await aborted;
+    const last = (await events(gw, 'gateway.generated')).at(-1)!;
+    assert.equal(last.payload.ended, 'publishing_stopped');
   });
 
   it('refuses a body over the size limit with 413', async () => {

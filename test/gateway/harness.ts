@@ -1,56 +1,39 @@
 /**
  * The gateway under test: `hegui serve` with a `gateway` section pointing at a local OpenAI-compatible upstream, a
- * small review library (one blocked term), a label signing key and its trust list, and three users made through the
- * real HTTP API: a verified one, an unverified one, and one the restriction test double restricts from face editing.
+ * small review library (one blocked term), a label signing key and its trust list, on a test database (SQLite unless a
+ * test passes one of `forEachDialect`), and three users made through the real HTTP API: a verified one, an unverified
+ * one, and one restricted from face editing by an enforcement action. Staff act through the API too: emergency stops,
+ * consent records, enforcement.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import {
-  type AccessRefusal,
-  type ConsentCheck,
-  EmergencySwitch,
-  type FunctionCheck,
-} from '../../src/gateway/access.ts';
 import { generateKeyPair } from '../../src/label/security/keys.ts';
 import { parseTrustList, type TrustList } from '../../src/label/security/trust-list.ts';
 import { serialiseLibrary } from '../../src/review/compiled/artifact.ts';
+import { hash256ToHex } from '../../src/review/image/hash256.ts';
+import { hashImage } from '../../src/review/image/hasher.ts';
 import { compile } from '../review/support.ts';
 import { ADMIN_PASSWORD, lastSmsCode, registerUser, startTestServer, type TestServer } from '../server/harness.ts';
-import { sqliteDatabase } from '../store/dialects.ts';
-import { BLOCKED_TERM, type FakeUpstream, startUpstream } from './upstream.ts';
+import { sqliteDatabase, type TestDatabase } from '../store/dialects.ts';
+import { BLOCKED_TERM, type FakeUpstream, forbiddenPicture, REVIEW_TERM, startUpstream } from './upstream.ts';
 
 export const PRODUCER = '001191350100M000100Y4310001';
-
-/** TEST DOUBLE of the enforcement slice's restriction check: the accounts in `restricted` may not use `fn`. */
-export class RestrictionDouble implements FunctionCheck {
-  readonly name = 'restriction_test_double';
-  readonly restricted = new Map<string, string>();
-  async check(accountId: string, fn: string): Promise<AccessRefusal | undefined> {
-    return this.restricted.get(accountId) === fn
-      ? { code: 'restricted', message: `the use of "${fn}" is restricted for this account` }
-      : undefined;
-  }
-}
-
-/** TEST DOUBLE of the consent slice: consent "consent-ok" is on record, nothing else. */
-export const consentDouble: ConsentCheck = {
-  async check({ consentRef }) {
-    return consentRef === 'consent-ok'
-      ? undefined
-      : { code: 'consent_required', message: 'no recorded consent of the person edited' };
-  },
-};
 
 export interface GatewayEnv {
   s: TestServer;
   upstream: FakeUpstream;
   trust: TrustList;
-  emergency: EmergencySwitch;
-  restrictions: RestrictionDouble;
+  db: TestDatabase;
+  /** An admin's session token. */
+  admin: string;
   users: { verified: User; unverified: User; restricted: User };
+  /** A further verified user with an API key. */
+  user(name: string): Promise<User>;
+  /** Start an emergency stop (as the admin); returns a function that ends it. */
+  stop(scope: { kind: 'all' | 'model' | 'capability' | 'group'; value?: string }): Promise<() => Promise<void>>;
   client(user: User, o?: { timeout?: number }): OpenAI;
   close(): Promise<void>;
 }
@@ -61,17 +44,32 @@ export interface User {
   apiKey: string;
 }
 
-export async function startGateway(o: { upstreamTimeoutMs?: number } = {}): Promise<GatewayEnv> {
+export async function startGateway(
+  o: { upstreamTimeoutMs?: number; db?: TestDatabase; rateLimit?: { perMinute: number; burst: number } } = {},
+): Promise<GatewayEnv> {
   const dir = await mkdtemp(join(tmpdir(), 'hegui-gw-'));
   const upstream = await startUpstream();
   const libFile = join(dir, 'review.hglib');
-  await writeFile(libFile, serialiseLibrary(compile([BLOCKED_TERM])));
+  await writeFile(
+    libFile,
+    serialiseLibrary(
+      compile([
+        // Severity 1: one point per strike, so tests can walk up the enforcement ladder step by step.
+        { pattern: BLOCKED_TERM, action: 'block', severity: 1 },
+        { pattern: REVIEW_TERM, action: 'review', severity: 2 },
+        {
+          kind: 'image-hash',
+          pattern: `pdq:${hash256ToHex((await hashImage(await forbiddenPicture())).hash)}`,
+          riskCode: 'A.1.f',
+          action: 'block',
+        },
+      ]),
+    ),
+  );
   const pair = generateKeyPair('sm2');
   const keyFile = join(dir, 'label-key.pem');
   await writeFile(keyFile, pair.privatePem);
   const trust = await parseTrustList({ providers: { [PRODUCER]: { keys: [{ publicKey: pair.publicPem }] } } }, dir);
-  const emergency = new EmergencySwitch();
-  const restrictions = new RestrictionDouble();
   const models: Record<string, string> = {
     'chat-model': 'echo-up',
     'failing-model': 'fail-up',
@@ -80,28 +78,34 @@ export async function startGateway(o: { upstreamTimeoutMs?: number } = {}): Prom
     'endless-model': 'endless-up',
     'bad-model': 'bad-up',
   };
-  const database = await sqliteDatabase(true);
+  const database = o.db ? undefined : await sqliteDatabase(true);
+  const db = o.db ?? database!.db;
   const s = await startTestServer(
-    database.db,
+    db,
     {},
     {
       gateway: {
         contentProducer: PRODUCER,
         reviewLibrary: libFile,
         labelSigningKeyFile: keyFile,
-        auditSigningKeyFile: join(dir, 'audit-key.pem'),
         upstreamTimeoutMs: o.upstreamTimeoutMs ?? 1500,
+        personalVoices: { 'voice-of-li': 'person:li' },
+        ...(o.rateLimit ? { rateLimit: o.rateLimit } : {}),
         upstreams: [
           { name: 'text-server', baseUrl: upstream.url, apiKey: 'upstream-secret', models },
           // A second upstream for media, to exercise per-model routing.
-          { name: 'media-server', baseUrl: upstream.url, models: { 'image-model': 'img-up', 'tts-model': 'tts-up' } },
+          {
+            name: 'media-server',
+            baseUrl: upstream.url,
+            models: { 'image-model': 'img-up', 'bad-image-model': 'bad-img-up', 'tts-model': 'tts-up' },
+          },
         ],
       },
     },
-    { gateway: { checks: [restrictions], consent: consentDouble, emergency } },
   );
   const admin = await s.login('admin', ADMIN_PASSWORD);
   assert.ok(admin);
+  let extraUsers = 0;
   const make = async (name: string, verify: boolean): Promise<User> => {
     const u = await registerUser(s, name);
     const docs = (await s.call('GET', '/api/agreements')).body.documents as { kind: string; version: number }[];
@@ -111,7 +115,9 @@ export async function startGateway(o: { upstreamTimeoutMs?: number } = {}): Prom
     });
     assert.equal(acc.status, 201, JSON.stringify(acc.body));
     if (verify) {
-      const mobile = { alice: '+86 139 1234 5678', carol: '+86 150 0000 0001' }[name] ?? '+86 138 0013 8000';
+      const mobile =
+        { alice: '+86 139 1234 5678', carol: '+86 150 0000 0001' }[name] ??
+        `+86 137 0000 ${String(1000 + ++extraUsers).slice(-4)}`;
       const start = await s.call('POST', '/api/me/verifications/sms', { token: u.token, body: { mobile } });
       assert.equal(start.status, 201, JSON.stringify(start.body));
       const code = await lastSmsCode(s);
@@ -133,20 +139,46 @@ export async function startGateway(o: { upstreamTimeoutMs?: number } = {}): Prom
     unverified: await make('bob', false),
     restricted: await make('carol', true),
   };
-  restrictions.restricted.set(users.restricted.id, 'face-edit');
+  const restriction = await s.call('POST', '/api/enforcement/actions', {
+    token: admin,
+    body: {
+      accountId: users.restricted.id,
+      level: 'restriction',
+      functions: ['face-edit'],
+      reason: 'edited faces without consent',
+      evidence: { complaint: 'TS-TEST' },
+      rule: 'platform-rules.4',
+    },
+  });
+  assert.equal(restriction.status, 201, JSON.stringify(restriction.body));
   return {
     s,
     upstream,
     trust,
-    emergency,
-    restrictions,
+    db,
+    admin,
     users,
+    user: (name) => make(name, true),
+    async stop(scope) {
+      const r = await s.call('POST', '/api/emergency/stops', {
+        token: admin,
+        body: { scope, reason: 'incident drill' },
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      return async () => {
+        const e = await s.call('POST', `/api/emergency/stops/${r.body.id}/end`, {
+          token: admin,
+          body: { reason: 'drill over' },
+        });
+        assert.equal(e.status, 200, JSON.stringify(e.body));
+      };
+    },
     client: (user, c = {}) =>
       new OpenAI({ apiKey: user.apiKey, baseURL: `${s.url}/v1`, maxRetries: 0, timeout: c.timeout ?? 20_000 }),
     close: async () => {
       await s.close();
       await upstream.close();
-      await database.dispose();
+      await database?.dispose();
     },
   };
 }

@@ -15,10 +15,26 @@ import { ffmpeg } from '../support/media.ts';
 export const UPSTREAM_TEXT =
   'Hello from the model. This answer has several sentences, and it is long enough to stream in pieces.';
 export const BLOCKED_TERM = '禁词甲';
+/**
+ * A picture in the test library by its PDQ hash (action "block"). Textured, since PDQ needs structure to reach its
+ * quality threshold; the "bad-img-up" model returns a resized, re-encoded copy, which PDQ still matches.
+ */
+export function forbiddenPicture(): Promise<Buffer> {
+  const circles = Array.from({ length: 40 }, (_, i) => {
+    const v = (7919 + i * 104729) % 997;
+    const fill = (v * 4099).toString(16).padStart(6, '0').slice(-6);
+    return `<circle cx="${v % 256}" cy="${(v * 31) % 256}" r="${8 + (v % 40)}" fill="#${fill}"/>`;
+  }).join('');
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256">${circles}</svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+/** In the test library with action "review": allowed, and queued for a person to look at. */
+export const REVIEW_TERM = '待审词乙';
 
 export interface FakeUpstream {
   url: string;
-  requests: { path: string; model: string; contentType: string }[];
+  requests: { path: string; model: string; contentType: string; fields: string[] }[];
   aborted: number;
   /** Resolves at the next abort seen. */
   nextAbort(): Promise<void>;
@@ -67,6 +83,10 @@ export async function startUpstream(): Promise<FakeUpstream> {
   const png = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 40, g: 120, b: 200 } } })
     .png()
     .toBuffer();
+  const forbidden = await sharp(await forbiddenPicture())
+    .resize(200, 200)
+    .jpeg({ quality: 70 })
+    .toBuffer();
   const jpeg = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 200, g: 90, b: 40 } } })
     .jpeg()
     .toBuffer();
@@ -87,7 +107,7 @@ export async function startUpstream(): Promise<FakeUpstream> {
     }
     const model = String(body.model ?? '');
     const path = req.url ?? '';
-    requests.push({ path, model, contentType: ct });
+    requests.push({ path, model, contentType: ct, fields: Object.keys(body) });
     res.once('close', () => {
       if (!res.writableFinished) {
         aborted++;
@@ -153,7 +173,7 @@ export async function startUpstream(): Promise<FakeUpstream> {
       return;
     }
     if (path === '/v1/images/generations' || path === '/v1/images/edits') {
-      const img = path.endsWith('edits') ? jpeg : png;
+      const img = model === 'bad-img-up' ? forbidden : path.endsWith('edits') ? jpeg : png;
       const n = Number(body.n ?? 1);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(

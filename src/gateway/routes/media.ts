@@ -4,8 +4,9 @@
  * an unlabelled upstream URL never reaches the client; a `url` response points at the gateway itself.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type ReviewDecision, type ReviewResult, stricter } from '../../review/decision.ts';
 import type { GatewayContext } from '../context.ts';
-import { GatewayError } from '../openai-error.ts';
+import { GatewayError, OUTPUT_BLOCKED_MESSAGE } from '../openai-error.ts';
 import { type Admission, sha256Hex } from '../pipeline.ts';
 import { clientGone, type Json, jsonBody, requireString } from '../request.ts';
 import { callUpstream, readBody, readJson } from '../upstream-call.ts';
@@ -52,18 +53,22 @@ export function imageEditHandler(ctx: GatewayContext) {
     const route = ctx.routes.resolve(model);
     const prompt = form.get('prompt');
     if (typeof prompt !== 'string' || !prompt) throw new GatewayError('invalid_request', '"prompt" is required');
-    const consentRef = form.get('consent_id');
     // An edit of an uploaded picture may edit a person's face: it needs that person's consent (Art. 14 para. 2).
+    const subject = form.get('consent_subject');
+    const use = form.get('consent_use');
     const adm = await ctx.pipeline.admit(req, {
       fn: 'face-edit',
       endpoint: 'images.edits',
       model: model as string,
       input: prompt,
-      ...(typeof consentRef === 'string' && consentRef ? { consentRef } : {}),
+      consent: {
+        subject: typeof subject === 'string' && subject ? subject : undefined,
+        use: typeof use === 'string' && use ? use : 'image_edit',
+      },
     });
     const out = new FormData();
     for (const [k, v] of form) {
-      if (k === 'model' || k === 'response_format' || k === 'consent_id') continue;
+      if (k === 'model' || k === 'response_format' || k === 'consent_subject' || k === 'consent_use') continue;
       out.append(k, v);
     }
     out.set('model', route.model);
@@ -114,6 +119,18 @@ async function sendImages(
   if (!items.length || items.some((d) => typeof d.b64_json !== 'string')) {
     throw new GatewayError('upstream_error', 'the model server did not return base64 images');
   }
+  // Review every image before anything is labelled or delivered: one blocked image withholds the response.
+  const reviews: ReviewResult[] = [];
+  let decision: ReviewDecision = 'pass';
+  for (const d of items) {
+    const r = await ctx.pipeline.reviewImage(adm, Buffer.from(d.b64_json as string, 'base64'));
+    if (r.decision === 'block') {
+      await ctx.pipeline.recordOutputBlocked(adm, route.upstream.name, r.hits);
+      throw new GatewayError('output_blocked', OUTPUT_BLOCKED_MESSAGE);
+    }
+    if (r.decision === 'review') reviews.push(r);
+    decision = stricter(decision, r.decision);
+  }
   const asUrl = responseFormat === 'url';
   const data: Json[] = [];
   const hashes: string[] = [];
@@ -130,7 +147,8 @@ async function sendImages(
   await ctx.pipeline.recordGeneration(adm, {
     kind: 'image',
     contentSha256: hashes,
-    decision: 'pass',
+    decision,
+    outputReviews: reviews,
     upstream: route.upstream.name,
     labels: { explicit: true, metadata: true, signed: ctx.labels.signer !== null },
   });
@@ -157,11 +175,14 @@ export function speechHandler(ctx: GatewayContext) {
         'invalid_request',
         `"response_format" must be one of ${Object.keys(AUDIO_TYPES).join(', ')}`,
       );
+    // A voice of a real person (configured in personalVoices) is voice editing: that person's consent is needed.
+    const person = typeof body.voice === 'string' ? ctx.config.personalVoices[body.voice] : undefined;
     const adm = await ctx.pipeline.admit(req, {
-      fn: 'publish',
+      fn: person ? 'voice-edit' : 'publish',
       endpoint: 'audio.speech',
       model: body.model as string,
       input,
+      ...(person ? { consent: { subject: person, use: 'speech' } } : {}),
     });
     const call = await callUpstream(
       route,

@@ -1,7 +1,7 @@
 /** /v1/chat/completions and /v1/completions: review in, upstream, review out, explicit label, log. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { labelText } from '../../label/explicit/text/label-text.ts';
-import type { ReviewDecision } from '../../review/decision.ts';
+import type { ReviewDecision, ReviewResult } from '../../review/decision.ts';
 import { stricter } from '../../review/decision.ts';
 import type { GatewayContext } from '../context.ts';
 import { GatewayError, OUTPUT_BLOCKED_MESSAGE } from '../openai-error.ts';
@@ -39,11 +39,13 @@ export function textHandler(ctx: GatewayContext, kind: Kind) {
     const choices = Array.isArray(json.choices) ? (json.choices as Json[]) : [];
     let decision: ReviewDecision = 'pass';
     const hashes: string[] = [];
+    const outputReviews: ReviewResult[] = [];
     for (const c of choices) {
       const text = textOf(c, kind);
       if (typeof text !== 'string') continue;
-      const r = ctx.pipeline.review(text);
+      const r = ctx.pipeline.review(adm, text);
       decision = stricter(decision, r.decision);
+      if (r.decision === 'review') outputReviews.push(r);
       if (r.decision === 'block') {
         await ctx.pipeline.recordOutputBlocked(adm, route.upstream.name, r.hits);
         throw new GatewayError('output_blocked', OUTPUT_BLOCKED_MESSAGE);
@@ -56,6 +58,8 @@ export function textHandler(ctx: GatewayContext, kind: Kind) {
       kind: 'text',
       contentSha256: hashes,
       decision,
+      outputReviews,
+      ...(typeof json.id === 'string' ? { contentId: json.id } : {}),
       upstream: route.upstream.name,
       labels: { explicit: hashes.length > 0, metadata: false, signed: false },
     });

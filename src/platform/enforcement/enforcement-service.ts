@@ -61,6 +61,12 @@ const MESSAGES: Record<Level, string> = {
 const dbOf = (trx: StoreTransaction | Store['db']) => trx as unknown as EnforcementDb;
 
 export class EnforcementService {
+  /**
+   * Accounts whose last judged request this instance saw was blocked (from recordRequest and standing, which the
+   * publishing gate reads on every request): only for them does a clean request need recording, to end the run.
+   */
+  readonly #inRun = new Set<string>();
+
   constructor(
     private readonly store: Store,
     private readonly sql: EnforcementStore,
@@ -113,6 +119,7 @@ export class EnforcementService {
           streak: state.streak,
         },
       });
+      this.#noteRun(input.accountId, state.streak);
       let action: ActionRow | undefined;
       if (input.blocked && state.due) {
         const actions = await this.sql.actionsOf(db, input.accountId);
@@ -274,6 +281,7 @@ export class EnforcementService {
       })),
     );
     const suspensions = active.filter((a) => a.level === 'suspension').map((a) => a.until_at!);
+    this.#noteRun(accountId, state.streak);
     return {
       accountId,
       closed: active.some((a) => a.level === 'closure'),
@@ -284,6 +292,16 @@ export class EnforcementService {
       points: state.points,
       streak: state.streak,
     };
+  }
+
+  /** A clean request of this account may end a run of blocked ones (see `#inRun`). */
+  mayHaveStreak(accountId: string): boolean {
+    return this.#inRun.has(accountId);
+  }
+
+  #noteRun(accountId: string, streak: number): void {
+    if (streak > 0) this.#inRun.add(accountId);
+    else this.#inRun.delete(accountId);
   }
 
   actionsOf(accountId: string) {
