@@ -1,7 +1,7 @@
 /**
- * `hegui serve`'s own start-up path (no stores handed in): the duty slices open on the SQLite file under the data
- * folder, take their policy from the `duties` key of the config file, and answer over HTTP; bad duty configuration is
- * refused at start.
+ * `hegui serve`'s own start-up path (nothing handed in): every duty opens on the SQLite file under the data folder,
+ * the slices take their policy from the `duties` key of the config file and answer over HTTP; bad duty configuration
+ * is refused at start.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -62,7 +62,22 @@ it('opens the duty slices on the SQL store with the configured calendar and dead
   });
   assert.equal(r.status, 201);
   const spec = await (await fetch(`${running.url}/openapi.json`)).json();
-  for (const p of ['/api/enforcement/requests', '/api/public/complaints', '/api/public/rumours/lookup']) {
+  // Every duty is served by plain `hegui serve`: governance, enforcement, complaints, rumours and oversight.
+  for (const p of [
+    '/api/feature-library/proposals',
+    '/api/review-queue/items',
+    '/api/authority-reports',
+    '/api/enforcement/requests',
+    '/api/public/complaints',
+    '/api/public/rumours/lookup',
+    '/api/consents',
+    '/api/training-data/datasets',
+    '/api/filings/assessments',
+    '/api/emergency/stops',
+    '/api/log/checkpoint',
+  ]) {
     assert.ok(spec.paths[p], p);
   }
+  const filings = await fetch(`${running.url}/filings`);
+  assert.equal(filings.status, 200, 'the public filing page answers without login');
 });
