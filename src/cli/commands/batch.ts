@@ -6,9 +6,9 @@ import type { Output } from '../output.ts';
 import { createProgress } from '../progress.ts';
 
 /**
- * The shape shared by the commands that rewrite files (explicit labels in audio and text): each input is processed
- * into `--out DIR` (keeping relative paths) or in place, in parallel, with a progress bar on a terminal, one plain
- * line per file otherwise, or one JSON report. A file that fails is reported and the others go on.
+ * The shape shared by the commands that rewrite files (label, explicit, and explicit labels in audio and text): each
+ * input is processed into `--out DIR` (keeping relative paths) or in place, in parallel, with a progress bar on a
+ * terminal, one plain line per file otherwise, or one JSON report. A file that fails is reported and the others go on.
  */
 export interface BatchResult {
   file: string;

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { HeguiError, isHeguiError } from '../../errors.ts';
 import { type AigcRecord, createLabel } from '../../label/aigc/record.ts';
 import { labelImageFile } from '../../label/explicit/image.ts';
@@ -9,9 +8,9 @@ import { sniffMediaFile } from '../../label/explicit/media.ts';
 import { type ExplicitOptions, resolveExplicit } from '../../label/explicit/options.ts';
 import { labelVideoFile } from '../../label/explicit/video.ts';
 import { checkSpan, type VideoSpan } from '../../label/explicit/video-span.ts';
-import { collectInputs, type InputFile, pool } from '../files.ts';
+import { collectInputs, type InputFile } from '../files.ts';
 import type { Output } from '../output.ts';
-import { createProgress } from '../progress.ts';
+import { countOf, runBatch } from './batch.ts';
 import { checkOptions } from './label.ts';
 
 export interface ExplicitCliOptions {
@@ -62,52 +61,37 @@ function checkDrawing(o: ExplicitCliOptions): Drawing {
   }
 }
 
+/** One file into `target`: null when a file found in a folder is neither an image nor a video (skipped). */
 async function labelOne(
   input: InputFile,
+  target: string,
   record: AigcRecord,
   d: Drawing,
-  out: string | undefined,
-): Promise<ExplicitFileResult> {
-  const base: ExplicitFileResult = { file: input.path, status: 'failed' };
-  try {
-    const kind = await sniffMediaFile(input.path);
-    if (!kind) {
-      if (!input.explicit) return { ...base, status: 'skipped' };
-      throw new HeguiError('format_unknown', 'the file is neither an image nor a video Hegui can label');
-    }
-    const target = out ? join(out, input.relative) : input.path;
-    if (out) await mkdir(dirname(target), { recursive: true });
-    const common = { file: input.path, status: 'labelled' as const, kind, output: target, produceId: record.ProduceID };
-    if (kind === 'image') {
-      const { report } = await labelImageFile(input.path, target, { ...d.explicit, label: record });
-      return {
-        ...common,
-        position: report.position,
-        inkHeightPx: report.inkHeightPx,
-        inkHeightRatio: report.inkHeightRatio,
-        contrast: report.contrast,
-        warnings: report.warnings,
-      };
-    }
-    const { report } = await labelVideoFile(input.path, resolve(target), {
-      ...d.explicit,
-      span: d.span,
-      duration: d.duration,
-      label: record,
-    });
-    return {
-      ...common,
-      position: report.position,
-      inkHeightPx: report.inkHeightPx,
-      inkHeightRatio: report.inkHeightRatio,
-      contrast: report.contrast,
-      intervals: report.intervals,
-      warnings: report.warnings,
-    };
-  } catch (e) {
-    if (!isHeguiError(e)) throw e;
-    return { ...base, error: { code: e.code, message: e.message } };
+): Promise<ExplicitFileResult | null> {
+  const kind = await sniffMediaFile(input.path);
+  if (!kind) {
+    if (!input.explicit) return null;
+    throw new HeguiError('format_unknown', 'the file is neither an image nor a video Hegui can label');
   }
+  const common = { file: input.path, status: 'labelled' as const, kind, output: target, produceId: record.ProduceID };
+  const { report } =
+    kind === 'image'
+      ? await labelImageFile(input.path, target, { ...d.explicit, label: record })
+      : await labelVideoFile(input.path, resolve(target), {
+          ...d.explicit,
+          span: d.span,
+          duration: d.duration,
+          label: record,
+        });
+  return {
+    ...common,
+    position: report.position,
+    inkHeightPx: report.inkHeightPx,
+    inkHeightRatio: report.inkHeightRatio,
+    contrast: report.contrast,
+    ...('intervals' in report ? { intervals: report.intervals } : {}),
+    warnings: report.warnings,
+  };
 }
 
 /** `hegui explicit`: draw the explicit label and write the metadata label, per file, in parallel. */
@@ -117,35 +101,30 @@ export async function explicitCommand(paths: string[], o: ExplicitCliOptions, io
   const opts = checkOptions({ ...o, label: '1', jobs: o.jobs ?? '2' }, inputs.length);
   const drawing = checkDrawing(o);
   for (const w of opts.warnings) io.warn(w);
-  if (inputs.length === 0) throw new HeguiError('usage', 'no files found');
-  const started = Date.now();
-  const progress = createProgress(inputs.length, { enabled: !o.json });
-  const results: ExplicitFileResult[] = new Array(inputs.length);
-  await pool(inputs, opts.jobs, async (input, i) => {
-    const produceId = o.produceId === 'auto' ? randomUUID().replaceAll('-', '') : o.produceId;
-    const record = createLabel({ producer: opts.producer, produceId, label: '1' });
-    const r = await labelOne(input, record, drawing, o.out);
-    results[i] = r;
-    if (!o.json && io.interactive && r.status === 'failed') progress.line(formatLine(r));
-    else if (!o.json && !io.interactive) io.out(formatLine(r));
-    progress.tick(input.relative);
-  });
-  progress.done();
-  const summary = {
-    labelled: results.filter((r) => r.status === 'labelled').length,
-    skipped: results.filter((r) => r.status === 'skipped').length,
-    failed: results.filter((r) => r.status === 'failed').length,
-    seconds: (Date.now() - started) / 1000,
-  };
-  if (o.json) io.json({ files: results, summary });
-  else {
-    io.out(
-      `Labelled ${summary.labelled} file(s) with explicit and metadata labels` +
-        (summary.skipped ? `, skipped ${summary.skipped} (not an image or video)` : '') +
-        `, failed ${summary.failed}, in ${summary.seconds.toFixed(1)} s`,
-    );
-  }
-  return summary.failed > 0 ? 1 : 0;
+  const results = await runBatch<ExplicitFileResult>(
+    {
+      inputs,
+      ...(o.out ? { out: o.out } : {}),
+      jobs: opts.jobs,
+      ...(o.json ? { json: true } : {}),
+      statuses: ['labelled', 'skipped', 'failed'],
+      run: (input, target) => {
+        const produceId = o.produceId === 'auto' ? randomUUID().replaceAll('-', '') : o.produceId;
+        return labelOne(input, target, createLabel({ producer: opts.producer, produceId, label: '1' }), drawing);
+      },
+      line: formatLine,
+      summary: (r, seconds) => {
+        const skipped = countOf(r, 'skipped');
+        return (
+          `Labelled ${countOf(r, 'labelled')} file(s) with explicit and metadata labels` +
+          (skipped ? `, skipped ${skipped} (not an image or video)` : '') +
+          `, failed ${countOf(r, 'failed')}, in ${seconds.toFixed(1)} s`
+        );
+      },
+    },
+    io,
+  );
+  return countOf(results, 'failed') > 0 ? 1 : 0;
 }
 
 function formatLine(r: ExplicitFileResult): string {
