@@ -12,17 +12,19 @@ import type { EmergencySwitch } from '../platform/emergency/emergency-switch.ts'
 /** The functions a request uses, by the name the gate and the restriction records use. */
 export type GenerationFunction = 'publish' | 'face-edit' | 'voice-edit';
 
-/** Refusal codes, the same as the platform's own (src/server/http-errors.ts). */
-export type AccessRefusalCode =
-  | 'real_name_required'
-  | 'agreement_required'
-  | 'account_disabled'
-  | 'account_suspended'
-  | 'account_closed'
-  | 'function_restricted'
-  | 'publishing_stopped'
-  | 'consent_required'
-  | 'forbidden';
+/** The gate's refusals the gateway passes on with the platform's own codes (src/server/http-errors.ts). */
+const GATE_CODES = [
+  'real_name_required',
+  'agreement_required',
+  'account_disabled',
+  'account_suspended',
+  'account_closed',
+  'function_restricted',
+  'publishing_stopped',
+] as const;
+const isGateCode = (c: string): c is (typeof GATE_CODES)[number] => (GATE_CODES as readonly string[]).includes(c);
+
+export type AccessRefusalCode = (typeof GATE_CODES)[number] | 'consent_required' | 'forbidden';
 
 export interface AccessRefusal {
   code: AccessRefusalCode;
@@ -39,16 +41,6 @@ export interface UseOf {
   endpoint: string;
 }
 
-const GATE_CODES = new Set<string>([
-  'real_name_required',
-  'agreement_required',
-  'account_disabled',
-  'account_suspended',
-  'account_closed',
-  'function_restricted',
-  'publishing_stopped',
-]);
-
 export const PUBLISHING_STOPPED_MESSAGE = 'publishing is stopped by the operator for now; try again later';
 
 /** The publishing gate, then the emergency stops of the model and capability; every refusal is reported. */
@@ -64,7 +56,7 @@ export class AccessCheck {
     const d = await this.gate.check(use.accountId, use.fn);
     for (const r of d.refusals) {
       if (r.code === 'publishing_stopped' && refusals.some((x) => x.code === r.code)) continue;
-      refusals.push({ code: GATE_CODES.has(r.code) ? (r.code as AccessRefusalCode) : 'forbidden', message: r.message });
+      refusals.push({ code: isGateCode(r.code) ? r.code : 'forbidden', message: r.message });
     }
     return refusals;
   }
