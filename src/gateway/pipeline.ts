@@ -8,6 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import { isHeguiError } from '../errors.ts';
 import { actorRef } from '../platform/actor.ts';
 import type { AuditLog } from '../platform/audit/audit-log.ts';
+import { GroupCommit } from '../platform/audit/group-commit.ts';
 import type { Principal } from '../platform/auth/principal.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { CompiledLibrary } from '../review/compiled/compiled-library.ts';
@@ -50,15 +51,20 @@ export interface Generation {
 export const sha256Hex = (b: string | Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 export class GatewayPipeline {
+  /** Records of concurrent requests share a transaction; each request still waits for its own commit. */
+  readonly #records: GroupCommit;
+
   constructor(
     private readonly platform: Platform,
     private readonly access: FunctionGate,
     private readonly consent: ConsentCheck,
     private readonly library: CompiledLibrary,
-    private readonly store: Store,
+    store: Store,
     readonly audit: AuditLog,
     private readonly emergency: EmergencySwitch,
-  ) {}
+  ) {
+    this.#records = new GroupCommit(store, audit);
+  }
 
   /** The emergency switch is engaged: streams in flight end too (Art. 21: 立即停止). */
   get suspended(): boolean {
@@ -118,7 +124,7 @@ export class GatewayPipeline {
 
   /** The generation record (Art. 16 logs; the label's ProduceID ties the file to it). Returns the entry index. */
   async recordGeneration(adm: Admission, g: Generation): Promise<number> {
-    return this.store.transaction(async (trx) => {
+    return this.#records.transaction(async (trx) => {
       const e = await this.audit.append(trx, {
         type: EVENT.generated,
         actor: adm.actor,
@@ -142,7 +148,7 @@ export class GatewayPipeline {
 
   /** An output withheld by review: staff see which entries matched; the user only that it was withheld. */
   async recordOutputBlocked(adm: Admission, upstream: string, hits: ReviewResult['hits']): Promise<void> {
-    await this.store.transaction(async (trx) => {
+    await this.#records.transaction(async (trx) => {
       await this.audit.append(trx, {
         type: EVENT.outputBlocked,
         actor: adm.actor,
@@ -160,7 +166,7 @@ export class GatewayPipeline {
   }
 
   async #inputBlocked(adm: Admission, input: string, review: ReviewResult): Promise<void> {
-    await this.store.transaction(async (trx) => {
+    await this.#records.transaction(async (trx) => {
       await this.audit.append(trx, {
         type: EVENT.inputBlocked,
         actor: adm.actor,

@@ -183,6 +183,8 @@ export async function streamText(
     return 'go';
   };
 
+  /** The error event that ends the stream: sent after the record is committed, like the end of the stream itself. */
+  let lastEvent: string | undefined;
   const reader = call.response.body?.getReader();
   const decoder = new TextDecoder();
   let buf = '';
@@ -199,9 +201,7 @@ export async function streamText(
       if (pipeline.suspended) {
         ended = 'generation_suspended';
         call.abort('generation suspended');
-        await write(
-          `data: ${JSON.stringify({ error: { message: 'generation is suspended by the operator', type: 'invalid_request_error', code: 'generation_suspended', param: null } })}\n\n`,
-        );
+        lastEvent = `data: ${JSON.stringify({ error: { message: 'generation is suspended by the operator', type: 'invalid_request_error', code: 'generation_suspended', param: null } })}\n\n`;
         break;
       }
       call.touch();
@@ -219,35 +219,38 @@ export async function streamText(
     }
     if (!ended) {
       ended = closed ? 'client_closed' : 'upstream_closed';
-      await write(upstreamEndedEvent('the model server ended the stream early'));
+      lastEvent = upstreamEndedEvent('the model server ended the stream early');
     }
   } catch {
     if (closed) ended = 'client_closed';
     else {
       ended = isTimedOut(call) ? 'upstream_timeout' : 'upstream_closed';
-      await write(
-        upstreamEndedEvent(
-          ended === 'upstream_timeout'
-            ? 'the model server stopped answering'
-            : 'the model server closed the connection early',
-        ),
+      lastEvent = upstreamEndedEvent(
+        ended === 'upstream_timeout'
+          ? 'the model server stopped answering'
+          : 'the model server closed the connection early',
       );
     }
   } finally {
     call.done();
     reader?.cancel().catch(() => {});
+  }
+  // The stream ends once its record is committed (Art. 16): a client that saw the end can rely on the log having it.
+  try {
+    const contentSha256 = [...choices.values()].map((s) => sha256Hex(s.delivered.join('')));
+    if (ended === 'output_blocked') await pipeline.recordOutputBlocked(adm, o.upstream, hits);
+    await pipeline.recordGeneration(adm, {
+      kind: 'text',
+      contentSha256,
+      decision,
+      upstream: o.upstream,
+      labels: { explicit: [...choices.values()].some((s) => s.labeller.placed), metadata: false, signed: false },
+      ...(ended !== 'done' ? { ended: ended ?? 'unknown' } : {}),
+    });
+  } finally {
+    if (lastEvent) await write(lastEvent);
     raw.end();
   }
-  const contentSha256 = [...choices.values()].map((s) => sha256Hex(s.delivered.join('')));
-  if (ended === 'output_blocked') await pipeline.recordOutputBlocked(adm, o.upstream, hits);
-  await pipeline.recordGeneration(adm, {
-    kind: 'text',
-    contentSha256,
-    decision,
-    upstream: o.upstream,
-    labels: { explicit: [...choices.values()].some((s) => s.labeller.placed), metadata: false, signed: false },
-    ...(ended !== 'done' ? { ended: ended ?? 'unknown' } : {}),
-  });
 }
 
 function upstreamEndedEvent(message: string): string {
