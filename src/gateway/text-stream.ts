@@ -185,7 +185,7 @@ export async function streamText(
 
   /** The error event that ends the stream: sent after the record is committed, like the end of the stream itself. */
   let lastEvent: string | undefined;
-  const reader = call.response.body?.getReader();
+  const reader = call.reader();
   const decoder = new TextDecoder();
   let buf = '';
   try {
