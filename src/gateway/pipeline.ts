@@ -11,6 +11,7 @@ import type { FastifyRequest } from 'fastify';
 import { isHeguiError } from '../errors.ts';
 import { actorRef } from '../platform/actor.ts';
 import type { AuditLog } from '../platform/audit/audit-log.ts';
+import { GroupCommit } from '../platform/audit/group-commit.ts';
 import type { Principal } from '../platform/auth/principal.ts';
 import type { EnforcementService } from '../platform/enforcement/enforcement-service.ts';
 import type { Platform } from '../platform/platform.ts';
@@ -92,9 +93,12 @@ export const sha256Hex = (b: string | Uint8Array): string => createHash('sha256'
 
 export class GatewayPipeline {
   readonly audit: AuditLog;
+  /** Records of concurrent requests share a transaction; each request still waits for its own commit. */
+  readonly #records: GroupCommit;
 
   constructor(private readonly d: PipelineDeps) {
     this.audit = d.audit;
+    this.#records = new GroupCommit(d.store, d.audit);
   }
 
   async admit(req: FastifyRequest, o: AdmitRequest): Promise<Admission> {
@@ -169,7 +173,7 @@ export class GatewayPipeline {
    */
   async recordGeneration(adm: Admission, g: Generation): Promise<number> {
     const at = new Date().toISOString();
-    const index = await this.d.store.transaction(async (trx) => {
+    const index = await this.#records.transaction(async (trx) => {
       const e = await this.d.audit.append(trx, {
         type: EVENT.generated,
         actor: adm.actor,
@@ -213,7 +217,7 @@ export class GatewayPipeline {
 
   /** An output withheld by review: staff see which entries matched; the user only that it was withheld. */
   async recordOutputBlocked(adm: Admission, upstream: string, hits: ReviewResult['hits']): Promise<void> {
-    await this.d.store.transaction(async (trx) => {
+    await this.#records.transaction(async (trx) => {
       await this.d.audit.append(trx, {
         type: EVENT.outputBlocked,
         actor: adm.actor,
@@ -234,7 +238,7 @@ export class GatewayPipeline {
   async #inputBlocked(adm: Admission, input: string, review: ReviewResult): Promise<void> {
     const hits = hitRefs(review.hits);
     const inputSha256 = sha256Hex(input);
-    await this.d.store.transaction(async (trx) => {
+    await this.#records.transaction(async (trx) => {
       await this.d.audit.append(trx, {
         type: EVENT.inputBlocked,
         actor: adm.actor,

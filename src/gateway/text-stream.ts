@@ -187,7 +187,9 @@ export async function streamText(
     return 'go';
   };
 
-  const reader = call.response.body?.getReader();
+  /** The error event that ends the stream: sent after the record is committed, like the end of the stream itself. */
+  let lastEvent: string | undefined;
+  const reader = call.reader();
   const decoder = new TextDecoder();
   let buf = '';
   let stopCheckedAt = Date.now();
@@ -206,9 +208,7 @@ export async function streamText(
         if (await pipeline.stopped(adm)) {
           ended = 'publishing_stopped';
           call.abort('publishing stopped');
-          await write(
-            `data: ${JSON.stringify({ error: { message: PUBLISHING_STOPPED_MESSAGE, type: 'invalid_request_error', code: 'publishing_stopped', param: null } })}\n\n`,
-          );
+          lastEvent = `data: ${JSON.stringify({ error: { message: PUBLISHING_STOPPED_MESSAGE, type: 'invalid_request_error', code: 'publishing_stopped', param: null } })}\n\n`;
           break;
         }
       }
@@ -227,40 +227,43 @@ export async function streamText(
     }
     if (!ended) {
       ended = closed ? 'client_closed' : 'upstream_closed';
-      await write(upstreamEndedEvent('the model server ended the stream early'));
+      lastEvent = upstreamEndedEvent('the model server ended the stream early');
     }
   } catch {
     if (closed) ended = 'client_closed';
     else {
       ended = isTimedOut(call) ? 'upstream_timeout' : 'upstream_closed';
-      await write(
-        upstreamEndedEvent(
-          ended === 'upstream_timeout'
-            ? 'the model server stopped answering'
-            : 'the model server closed the connection early',
-        ),
+      lastEvent = upstreamEndedEvent(
+        ended === 'upstream_timeout'
+          ? 'the model server stopped answering'
+          : 'the model server closed the connection early',
       );
     }
   } finally {
     call.done();
     reader?.cancel().catch(() => {});
+  }
+  // The stream ends once its record is committed (Art. 16): a client that saw the end can rely on the log having it.
+  try {
+    const contentSha256 = [...choices.values()].map((s) => sha256Hex(s.delivered.join('')));
+    if (ended === 'output_blocked') await pipeline.recordOutputBlocked(adm, o.upstream, hits);
+    await pipeline.recordGeneration(adm, {
+      kind: 'text',
+      contentSha256,
+      decision,
+      // `decision` is set in the closures above; the cast undoes the narrowing to its initial value.
+      ...((decision as ReviewDecision) === 'review'
+        ? { outputReviews: [{ decision, hits, suppressed: [], complete: true }] }
+        : {}),
+      ...(typeof template?.['id'] === 'string' ? { contentId: template['id'] } : {}),
+      upstream: o.upstream,
+      labels: { explicit: [...choices.values()].some((s) => s.labeller.placed), metadata: false, signed: false },
+      ...(ended !== 'done' ? { ended: ended ?? 'unknown' } : {}),
+    });
+  } finally {
+    if (lastEvent) await write(lastEvent);
     raw.end();
   }
-  const contentSha256 = [...choices.values()].map((s) => sha256Hex(s.delivered.join('')));
-  if (ended === 'output_blocked') await pipeline.recordOutputBlocked(adm, o.upstream, hits);
-  await pipeline.recordGeneration(adm, {
-    kind: 'text',
-    contentSha256,
-    decision,
-    // `decision` is set in the closures above; the cast undoes the narrowing to its initial value.
-    ...((decision as ReviewDecision) === 'review'
-      ? { outputReviews: [{ decision, hits, suppressed: [], complete: true }] }
-      : {}),
-    ...(typeof template?.['id'] === 'string' ? { contentId: template['id'] } : {}),
-    upstream: o.upstream,
-    labels: { explicit: [...choices.values()].some((s) => s.labeller.placed), metadata: false, signed: false },
-    ...(ended !== 'done' ? { ended: ended ?? 'unknown' } : {}),
-  });
 }
 
 function upstreamEndedEvent(message: string): string {

@@ -16,6 +16,7 @@ import { RealNameService } from './accounts/real-name-service.ts';
 import { buildProviders, type VerificationConfig } from './accounts/verification/configure.ts';
 import type { AssuranceLevel, VerificationProvider } from './accounts/verification/provider.ts';
 import type { PlatformLogger } from './accounts/verification/sms-sender.ts';
+import { AdmissionCache } from './admission-cache.ts';
 import { AgreementService } from './agreements/agreement-service.ts';
 import type { AuditSlice } from './audit/create-audit-log.ts';
 import { ApiKeyService } from './auth/api-key-service.ts';
@@ -46,6 +47,8 @@ export interface PlatformOptions {
   nodeEnv?: string | undefined;
   /** Further publishing-gate checks (enforcement restrictions, the emergency switch). */
   extraGateChecks?: GateCheck[];
+  /** How old a held API-key principal or gate answer may be, at most 1000 ms (the default); 0 holds nothing. */
+  admissionCacheMs?: number;
   now?: () => Date;
 }
 
@@ -63,6 +66,8 @@ export interface Platform {
   realName: RealNameService;
   agreements: AgreementService;
   gate: RealNameGate;
+  /** Held API-key principals and gate answers (admission-cache.ts). */
+  admission: AdmissionCache;
   close(): Promise<void>;
 }
 
@@ -76,6 +81,11 @@ export function createPlatform(o: PlatformOptions): Platform {
   const providers =
     o.providers ?? buildProviders(o.verification, { protector, cipher, logger: o.logger, nodeEnv: o.nodeEnv, now });
   const agreements = new AgreementService(stores, now);
+  const admission = new AdmissionCache({
+    ...(o.admissionCacheMs !== undefined ? { ttlMs: o.admissionCacheMs } : {}),
+    now: () => now().getTime(),
+  });
+  const unfollow = admission.followWrites(o.audit.log);
   const gate = new RealNameGate(
     stores.accounts,
     [
@@ -85,6 +95,7 @@ export function createPlatform(o: PlatformOptions): Platform {
       ...(o.extraGateChecks ?? []),
     ],
     now,
+    admission.gate,
   );
   return {
     stores,
@@ -96,10 +107,14 @@ export function createPlatform(o: PlatformOptions): Platform {
     sessions,
     login: new LoginService(stores, sessions, throttle, cipher, now),
     totp: new TotpService(stores, sessions, cipher, o.totpIssuer ?? 'Hegui', now),
-    apiKeys: new ApiKeyService(stores, now),
+    apiKeys: new ApiKeyService(stores, now, admission.principals),
     realName: new RealNameService(stores, providers, now),
     agreements,
     gate,
-    close: () => stores.close(),
+    admission,
+    close: () => {
+      unfollow();
+      return stores.close();
+    },
   };
 }

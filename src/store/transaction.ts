@@ -10,6 +10,7 @@ export type StoreTransaction = Transaction<StoreSchema>;
  */
 export class TransactionScope {
   readonly #beforeCommit: (() => Promise<void>)[] = [];
+  readonly #afterCommit: (() => void)[] = [];
   readonly #state = new Map<symbol, unknown>();
   #closed = false;
 
@@ -17,6 +18,12 @@ export class TransactionScope {
   beforeCommit(hook: () => Promise<void>): void {
     if (this.#closed) throw new Error('the transaction has already committed');
     this.#beforeCommit.push(hook);
+  }
+
+  /** Run `hook` once this transaction has committed (not when it rolls back): work that must see the write done. */
+  afterCommit(hook: () => void): void {
+    if (this.#closed) throw new Error('the transaction has already committed');
+    this.#afterCommit.push(hook);
   }
 
   state<T>(key: symbol, init: () => T): T {
@@ -27,6 +34,15 @@ export class TransactionScope {
   async finish(): Promise<void> {
     while (this.#beforeCommit.length > 0) await this.#beforeCommit.shift()!();
     this.#closed = true;
+  }
+
+  /** After COMMIT: a failing hook does not undo the commit, so its error is not the transaction's. */
+  committed(): void {
+    for (const hook of this.#afterCommit.splice(0)) {
+      try {
+        hook();
+      } catch {}
+    }
   }
 }
 
@@ -46,11 +62,13 @@ export async function runInTransaction<T>(
   db: Kysely<StoreSchema>,
   fn: (trx: StoreTransaction) => Promise<T>,
 ): Promise<T> {
-  return db.transaction().execute(async (trx) => {
-    const scope = new TransactionScope();
+  const scope = new TransactionScope();
+  const result = await db.transaction().execute(async (trx) => {
     scopes.set(trx, scope);
     const result = await fn(trx);
     await scope.finish();
     return result;
   });
+  scope.committed();
+  return result;
 }

@@ -6,6 +6,7 @@
  */
 import type { HeguiErrorCode } from '../../errors.ts';
 import type { AgreementService } from '../agreements/agreement-service.ts';
+import type { ShortLivedCache } from '../short-lived-cache.ts';
 import type { Account } from './account.ts';
 import type { AccountStore } from './account-store.ts';
 import { type AssuranceLevel, levelAtLeast } from './verification/provider.ts';
@@ -20,6 +21,11 @@ export interface GateCheck {
   readonly name: string;
   /** `fn` names the function asked for: `publish` (the default), `face-edit`, `voice-edit`, … */
   check(account: Account, now: Date, fn: string): Promise<GateRefusal | undefined>;
+  /**
+   * The check bounds its own staleness (the emergency switch reads its state at most 1 s old): the gate runs it on
+   * every call rather than holding its answer, so the two bounds do not add up.
+   */
+  readonly ownsStaleness?: boolean;
 }
 
 export interface GateDecision {
@@ -29,26 +35,44 @@ export interface GateDecision {
   checkedAt: string;
 }
 
+/** The account and the answers of the checks that may be held (`undefined` in the place of each one run live). */
+export interface HeldGateAnswers {
+  account: Account | undefined;
+  answers: (GateRefusal | undefined)[];
+}
+
 export class RealNameGate {
   constructor(
     private readonly accounts: AccountStore,
     private readonly checks: readonly GateCheck[],
     private readonly now: () => Date = () => new Date(),
+    /** Answers per account and function, at most its TTL old (src/platform/admission-cache.ts). */
+    private readonly held?: ShortLivedCache<HeldGateAnswers>,
   ) {}
 
   /** Runs every check (not only up to the first refusal), so a user sees everything that is missing at once. */
   async check(accountId: string, fn = 'publish'): Promise<GateDecision> {
     const now = this.now();
-    const account = await this.accounts.get(accountId);
+    const h = this.held
+      ? await this.held.get(`${accountId}\n${fn}`, () => this.#answers(accountId, fn, now))
+      : await this.#answers(accountId, fn, now);
     const refusals: GateRefusal[] = [];
-    if (!account) refusals.push({ code: 'not_found', message: 'no such account' });
+    if (!h?.account) refusals.push({ code: 'not_found', message: 'no such account' });
     else {
-      for (const c of this.checks) {
-        const r = await c.check(account, now, fn);
+      for (const [i, c] of this.checks.entries()) {
+        const r = c.ownsStaleness ? await c.check(h.account, now, fn) : h.answers[i];
         if (r) refusals.push(r);
       }
     }
     return { allowed: refusals.length === 0, accountId, refusals, checkedAt: now.toISOString() };
+  }
+
+  async #answers(accountId: string, fn: string, now: Date): Promise<HeldGateAnswers> {
+    const account = await this.accounts.get(accountId);
+    const answers: (GateRefusal | undefined)[] = [];
+    if (account)
+      for (const c of this.checks) answers.push(c.ownsStaleness ? undefined : await c.check(account, now, fn));
+    return { account, answers };
   }
 }
 

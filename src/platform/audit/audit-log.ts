@@ -54,7 +54,12 @@ interface PendingAppends {
   head: LogHead;
   startSize: number;
   nodes: { pos: number; hash: Buffer }[];
+  /** The event types appended, for the commit listeners. */
+  types: Set<string>;
 }
+
+/** Told after a transaction that appended events has committed, with the types of those events. */
+export type CommitListener = (types: ReadonlySet<string>) => void;
 
 const PENDING = Symbol('audit.pending');
 
@@ -64,6 +69,7 @@ export class AuditLog {
   readonly #signer: CheckpointSigner | null;
   readonly #policy: CheckpointPolicy;
   readonly #now: () => Date;
+  readonly #listeners = new Set<CommitListener>();
 
   constructor(
     store: Store,
@@ -94,11 +100,13 @@ export class AuditLog {
     const e = prepareEvent(event);
     const pending = await scope.state(PENDING, () =>
       this.#sql.lockHead(trx).then((head): PendingAppends => {
-        const p = { head, startSize: head.size, nodes: [] };
+        const p: PendingAppends = { head, startSize: head.size, nodes: [], types: new Set() };
         scope.beforeCommit(() => this.#flush(trx, p));
+        if (this.#listeners.size > 0) scope.afterCommit(() => this.#committed(p.types));
         return p;
       }),
     );
+    pending.types.add(e.type);
     const head = pending.head;
     const index = head.size;
     const now = this.#now().toISOString();
@@ -123,6 +131,19 @@ export class AuditLog {
       purged_at: null,
     });
     return { index, loggedAt, leafHash: leaf.toString('hex') };
+  }
+
+  /**
+   * Listen to committed appends. Every platform write appends its event in its own transaction, so this sees every
+   * write that changes what the platform answers (caches of those answers drop them here). Returns the unsubscribe.
+   */
+  onCommit(listener: CommitListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #committed(types: ReadonlySet<string>): void {
+    for (const l of this.#listeners) l(types);
   }
 
   /** Just before COMMIT: the interior nodes and the head, once for all of the transaction's appends. */

@@ -3,8 +3,16 @@ import { HeguiError } from '../../errors.ts';
 import type { Actor } from '../actor.ts';
 import { actorRef } from '../actor.ts';
 import { auditEvent } from '../audit-sink.ts';
+import type { ShortLivedCache } from '../short-lived-cache.ts';
 import type { PlatformStores } from '../stores.ts';
-import { type ApiKey, apiSecretMatches, hashApiSecret, newApiKeyMaterial, parseApiKey } from './api-key.ts';
+import {
+  type ApiKey,
+  apiSecretMatches,
+  hashApiSecret,
+  hashApiToken,
+  newApiKeyMaterial,
+  parseApiKey,
+} from './api-key.ts';
 import { apiKeyPrincipal, type Principal } from './principal.ts';
 import { type Permission, roleAllows } from './roles.ts';
 
@@ -31,6 +39,8 @@ export class ApiKeyService {
   constructor(
     private readonly stores: PlatformStores,
     private readonly now: () => Date = () => new Date(),
+    /** Principals by the hash of the whole key, at most its TTL old (src/platform/admission-cache.ts). */
+    private readonly held?: ShortLivedCache<Principal>,
   ) {}
 
   /** The whole key is returned here once; only its hash is kept. */
@@ -100,6 +110,19 @@ export class ApiKeyService {
   }
 
   async authenticate(token: string): Promise<Principal | undefined> {
+    if (!this.held) return this.#authenticate(token);
+    // By the hash of the whole key, secret included: only the exact key finds the entry.
+    const ref = hashApiToken(token);
+    const p = await this.held.get(ref, () => this.#authenticate(token));
+    const expiresAt = p?.apiKey?.expiresAt;
+    if (expiresAt && this.now().getTime() >= Date.parse(expiresAt)) {
+      this.held.delete(ref);
+      return undefined;
+    }
+    return p;
+  }
+
+  async #authenticate(token: string): Promise<Principal | undefined> {
     const parsed = parseApiKey(token);
     if (!parsed) return undefined;
     const k = await this.stores.apiKeys.get(parsed.id);

@@ -10,6 +10,7 @@ import type { EmergencySwitch } from './emergency-switch.ts';
 export function emergencyStopCheck(sw: EmergencySwitch): GateCheck {
   return {
     name: 'emergency_switch',
+    ownsStaleness: true,
     async check(account) {
       let stops: Awaited<ReturnType<EmergencySwitch['stopsFor']>>;
       try {
