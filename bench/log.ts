@@ -1,7 +1,7 @@
 /**
  * The tamper-evident log: appends per second into the Merkle log against plain INSERTs of the same rows into a table
- * of the same shape on the same database (one event per transaction, and 100 per transaction, as a slice writes), on
- * SQLite and PostgreSQL; then inclusion and consistency proof latency (median, p99) at 1 M entries, built once with a
+ * of the same shape on the same database (one event per transaction, 100 per transaction as a slice writes, and 100
+ * concurrent writers of one event each grouped into shared transactions as the server writes), on SQLite and PostgreSQL; then inclusion and consistency proof latency (median, p99) at 1 M entries, built once with a
  * bulk load that computes the same hashes. `npm run bench -- log`. PostgreSQL comes from HEGUI_BENCH_DATABASE_URL or
  * HEGUI_TEST_DATABASE_URL (a role allowed to create databases); without it that half is skipped.
  */
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { type AuditSlice, createAuditLog } from '../src/platform/audit/create-audit-log.ts';
+import { GroupCommit } from '../src/platform/audit/group-commit.ts';
 import { openStore, type Store, type StoreOptions } from '../src/store/index.ts';
 import { bulkLoad } from './log-bulk.ts';
 import { benchDir, median } from './util.ts';
@@ -59,6 +60,26 @@ async function rate(
   return total / (Number(process.hrtime.bigint() - t0) / 1e9);
 }
 
+/**
+ * Rows per second over `total` rows from `writers` concurrent callers, one row per call, each call awaiting its commit
+ * through a group commit (src/platform/audit/group-commit.ts): how a server's concurrent requests write.
+ */
+async function concurrentRate(
+  total: number,
+  writers: number,
+  write: (i: number, trx: Parameters<Parameters<Store['transaction']>[0]>[0]) => Promise<unknown>,
+  group: GroupCommit,
+) {
+  let next = 0;
+  const t0 = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: writers }, async () => {
+      for (let i = next++; i < total; i = next++) await group.transaction((trx) => write(i, trx));
+    }),
+  );
+  return total / (Number(process.hrtime.bigint() - t0) / 1e9);
+}
+
 async function appendRates(label: string, store: Store, audit: AuditSlice): Promise<void> {
   await plainTable(store);
   const hash = Buffer.alloc(32, 7);
@@ -98,6 +119,23 @@ async function appendRates(label: string, store: Store, audit: AuditSlice): Prom
       `${label.padEnd(10)} ${String(perTx).padStart(3)}/tx  merkle log ${fmt(m)}/s  plain INSERT ${fmt(p)}/s  ratio ${((100 * m) / p).toFixed(0)}%`,
     );
   }
+  // The same rows from 100 concurrent writers, one per call, grouped into shared transactions as the server does.
+  const group = new GroupCommit(store, audit.log);
+  const writers = 100;
+  const n = 20_000;
+  await concurrentRate(1_000, writers, plain, group); // warm-up
+  await concurrentRate(1_000, writers, merkle, group);
+  const plains: number[] = [];
+  const merkles: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    plains.push(await concurrentRate(n, writers, plain, group));
+    merkles.push(await concurrentRate(n, writers, merkle, group));
+  }
+  const p = median(plains);
+  const m = median(merkles);
+  console.log(
+    `${label.padEnd(10)} ${writers} writers, group commit  merkle log ${fmt(m)}/s  plain INSERT ${fmt(p)}/s  ratio ${((100 * m) / p).toFixed(0)}%`,
+  );
 }
 
 const fmt = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(0)).padStart(7);
@@ -177,7 +215,9 @@ export async function run(): Promise<void> {
   const dir = await benchDir('log');
   const tag = schemaTag();
   const keyFile = join(dir, 'audit-signing-key.pem');
-  console.log('Appends per second (median of 3 rounds); one event per transaction, then 100 per transaction:');
+  console.log(
+    'Appends per second (median of 3 rounds): one event per transaction, 100 per transaction, 100 concurrent writers:',
+  );
   const sqliteAppends = join(dir, 'appends');
   rmSync(sqliteAppends, { recursive: true, force: true });
   await withDatabase({ dataDir: sqliteAppends }, async (store) =>
