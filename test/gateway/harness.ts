@@ -77,6 +77,7 @@ export async function startGateway(
     'cut-model': 'cut-up',
     'endless-model': 'endless-up',
     'bad-model': 'bad-up',
+    'paced-model': 'paced-up',
   };
   const database = o.db ? undefined : await sqliteDatabase(true);
   const db = o.db ?? database!.db;

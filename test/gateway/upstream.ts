@@ -15,6 +15,9 @@ import { ffmpeg } from '../support/media.ts';
 export const UPSTREAM_TEXT =
   'Hello from the model. This answer has several sentences, and it is long enough to stream in pieces.';
 export const BLOCKED_TERM = '禁词甲';
+/** The "paced-up" model's timing: like a model server's prefill and decoding, so streams overlap as in service. */
+export const PACE = { firstTokenMs: 200, tokenMs: 50 };
+
 /**
  * A picture in the test library by its PDQ hash (action "block"). Textured, since PDQ needs structure to reach its
  * quality threshold; the "bad-img-up" model returns a resized, re-encoded copy, which PDQ still matches.
@@ -152,6 +155,18 @@ export async function startUpstream(): Promise<FakeUpstream> {
           `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] })}\n\n`,
         );
       const pieces = text.match(/.{1,6}/gsu) ?? [];
+      if (model === 'paced-up') {
+        // The pace of a model server under load: the first token after a prefill, then a token every 50 ms.
+        await new Promise((r) => setTimeout(r, PACE.firstTokenMs));
+        for (const p of pieces) {
+          if (res.destroyed) return;
+          res.write(ev(p, null));
+          await new Promise((r) => setTimeout(r, PACE.tokenMs));
+        }
+        res.write(ev(null, 'stop'));
+        res.end('data: [DONE]\n\n');
+        return;
+      }
       if (model === 'endless-up') {
         for (let i = 0; !res.destroyed; i++) {
           res.write(ev(`word${i} `, null));
