@@ -103,39 +103,30 @@ async function appendRates(label: string, store: Store, audit: AuditSlice): Prom
   };
   const merkle = (i: number, trx: Parameters<Parameters<Store['transaction']>[0]>[0]) =>
     audit.log.append(trx, event(i));
-  for (const perTx of [1, 100]) {
-    const n = perTx === 1 ? 5_000 : 50_000;
-    await rate(Math.min(n, 500), perTx, plain, store); // warm-up
-    await rate(Math.min(n, 500), perTx, merkle, store);
+  // Warm-up, then 3 rounds alternating the two writers so drift on a shared machine hits both alike.
+  type Writer = (i: number, trx: Parameters<Parameters<Store['transaction']>[0]>[0]) => Promise<unknown>;
+  const compare = async (mode: string, measure: (w: Writer, warmUp: boolean) => Promise<number>) => {
+    await measure(plain, true);
+    await measure(merkle, true);
     const plains: number[] = [];
     const merkles: number[] = [];
     for (let round = 0; round < 3; round++) {
-      plains.push(await rate(n, perTx, plain, store));
-      merkles.push(await rate(n, perTx, merkle, store));
+      plains.push(await measure(plain, false));
+      merkles.push(await measure(merkle, false));
     }
     const p = median(plains);
     const m = median(merkles);
     console.log(
-      `${label.padEnd(10)} ${String(perTx).padStart(3)}/tx  merkle log ${fmt(m)}/s  plain INSERT ${fmt(p)}/s  ratio ${((100 * m) / p).toFixed(0)}%`,
+      `${label.padEnd(10)} ${mode}  merkle log ${fmt(m)}/s  plain INSERT ${fmt(p)}/s  ratio ${((100 * m) / p).toFixed(0)}%`,
     );
+  };
+  for (const perTx of [1, 100]) {
+    const n = perTx === 1 ? 5_000 : 50_000;
+    await compare(`${String(perTx).padStart(3)}/tx`, (w, warm) => rate(warm ? Math.min(n, 500) : n, perTx, w, store));
   }
   // The same rows from 100 concurrent writers, one per call, grouped into shared transactions as the server does.
   const group = new GroupCommit(store, audit.log);
-  const writers = 100;
-  const n = 20_000;
-  await concurrentRate(1_000, writers, plain, group); // warm-up
-  await concurrentRate(1_000, writers, merkle, group);
-  const plains: number[] = [];
-  const merkles: number[] = [];
-  for (let round = 0; round < 3; round++) {
-    plains.push(await concurrentRate(n, writers, plain, group));
-    merkles.push(await concurrentRate(n, writers, merkle, group));
-  }
-  const p = median(plains);
-  const m = median(merkles);
-  console.log(
-    `${label.padEnd(10)} ${writers} writers, group commit  merkle log ${fmt(m)}/s  plain INSERT ${fmt(p)}/s  ratio ${((100 * m) / p).toFixed(0)}%`,
-  );
+  await compare('100 writers, group commit', (w, warm) => concurrentRate(warm ? 1_000 : 20_000, 100, w, group));
 }
 
 const fmt = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(0)).padStart(7);

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { before, describe, it } from 'node:test';
-import type { Account } from '../../src/platform/accounts/account.ts';
 import { accountActive, type GateCheck, RealNameGate } from '../../src/platform/accounts/real-name-gate.ts';
 import { AdmissionCache } from '../../src/platform/admission-cache.ts';
 import { createAuditLog } from '../../src/platform/audit/create-audit-log.ts';
@@ -15,25 +14,9 @@ import { ApiKeyService } from '../../src/platform/auth/api-key-service.ts';
 import { createSqlStores } from '../../src/platform/sql-platform-stores.ts';
 import type { PlatformStores } from '../../src/platform/stores.ts';
 import { forEachDialect } from '../store/dialects.ts';
+import { accountRecord } from './account-fixture.ts';
 
 const ADMIN = { kind: 'system', reason: 'test' } as const;
-
-function account(username: string, at: string): Account {
-  return {
-    id: randomUUID(),
-    username,
-    displayName: username,
-    kind: 'person',
-    role: 'user',
-    status: 'active',
-    passwordHash: 'scrypt$x',
-    mustChangePassword: false,
-    identifiers: {},
-    createdAt: at,
-    createdBy: 'system:test',
-    updatedAt: at,
-  };
-}
 
 forEachDialect('admission cache', (ctx) => {
   const clock = { at: Date.parse('2026-03-01T08:00:00Z') };
@@ -58,7 +41,7 @@ forEachDialect('admission cache', (ctx) => {
   });
 
   const newUser = async (name: string) => {
-    const a = account(name, now().toISOString());
+    const a = accountRecord(name, now().toISOString());
     await here.transaction(async (tx) => {
       await tx.accounts.insert(a);
       await tx.audit.append(auditEvent(ADMIN, 'account.created', { type: 'account', id: a.id }));
@@ -93,7 +76,7 @@ forEachDialect('admission cache', (ctx) => {
     });
 
     it('a key past its expiry is refused even while its principal is held', async () => {
-      const a = account('expiring', now().toISOString());
+      const a = accountRecord('expiring', now().toISOString());
       await here.accounts.insert(a);
       const { token } = await keys.create(ADMIN, {
         accountId: a.id,

@@ -14,27 +14,11 @@ import { IdentifierProtector } from '../../src/platform/pii/protected-identifier
 import { createSqlStores } from '../../src/platform/sql-platform-stores.ts';
 import type { PlatformStores } from '../../src/platform/stores.ts';
 import { forEachDialect } from '../store/dialects.ts';
+import { accountRecord } from './account-fixture.ts';
 
 const protector = new IdentifierProtector(new PiiCipher(keyRingFromKey(randomBytes(32))));
 const ID = '11010519491231002X';
 const MOBILE = '13800138000';
-
-function account(id: string, username: string, at: string): Account {
-  return {
-    id,
-    username,
-    displayName: username,
-    kind: 'person',
-    role: 'user',
-    status: 'active',
-    passwordHash: 'scrypt$x',
-    mustChangePassword: false,
-    identifiers: {},
-    createdAt: at,
-    createdBy: 'system:test',
-    updatedAt: at,
-  };
-}
 
 forEachDialect('platform SQL stores', (ctx) => {
   let stores: PlatformStores;
@@ -55,7 +39,7 @@ forEachDialect('platform SQL stores', (ctx) => {
   describe('accounts', () => {
     it('round-trips an account, refuses a taken user name, clears a field set to undefined', async () => {
       const a: Account = {
-        ...account('a1', 'alice', '2026-01-01T00:00:00.000Z'),
+        ...accountRecord('alice', '2026-01-01T00:00:00.000Z', 'a1'),
         totp: { secret: 'hg1.k.s', enabled: true, lastStep: '12' },
         identifiers: {
           idNumber: protector.protect('id_number', ID),
@@ -66,7 +50,7 @@ forEachDialect('platform SQL stores', (ctx) => {
       await stores.accounts.insert(a);
       assert.deepEqual(await stores.accounts.get('a1'), a);
       assert.deepEqual(await stores.accounts.getByUsername('alice'), a);
-      await assert.rejects(stores.accounts.insert(account('a2', 'alice', a.createdAt)), { code: 'conflict' });
+      await assert.rejects(stores.accounts.insert(accountRecord('alice', a.createdAt, 'a2')), { code: 'conflict' });
       const next = await stores.accounts.update('a1', { totp: undefined, displayName: 'Alice' });
       assert.equal(next.totp, undefined);
       assert.deepEqual(await stores.accounts.get('a1'), next);
@@ -96,9 +80,9 @@ forEachDialect('platform SQL stores', (ctx) => {
     });
 
     it('lists in creation order with kinds, limit and offset', async () => {
-      await stores.accounts.insert(account('b1', 'bob', '2026-01-02T00:00:00.000Z'));
+      await stores.accounts.insert(accountRecord('bob', '2026-01-02T00:00:00.000Z', 'b1'));
       await stores.accounts.insert({
-        ...account('c1', 'carol', '2026-01-03T00:00:00.000Z'),
+        ...accountRecord('carol', '2026-01-03T00:00:00.000Z', 'c1'),
         kind: 'staff',
         role: 'auditor',
       });
@@ -208,7 +192,7 @@ forEachDialect('platform SQL stores', (ctx) => {
     it('commits writes and their log entries together, and rolls both back on failure', async () => {
       const n = await entries();
       await stores.transaction(async (tx) => {
-        await tx.accounts.insert(account('t1', 'committed', '2026-02-01T00:00:00.000Z'));
+        await tx.accounts.insert(accountRecord('committed', '2026-02-01T00:00:00.000Z', 't1'));
         await tx.audit.append({ type: 'account.created', actor: 'system:test', subject: 'account:t1' });
         // A nested call joins the transaction.
         await tx.transaction((inner) => inner.audit.append({ type: 'test.nested', actor: 'system:test' }));
@@ -216,9 +200,9 @@ forEachDialect('platform SQL stores', (ctx) => {
       assert.equal(await entries(), n + 2);
       await assert.rejects(
         stores.transaction(async (tx) => {
-          await tx.accounts.insert(account('t2', 'rolled-back', '2026-02-01T00:00:00.000Z'));
+          await tx.accounts.insert(accountRecord('rolled-back', '2026-02-01T00:00:00.000Z', 't2'));
           await tx.audit.append({ type: 'account.created', actor: 'system:test', subject: 'account:t2' });
-          await tx.accounts.insert(account('t3', 'committed', '2026-02-01T00:00:00.000Z')); // taken: fails
+          await tx.accounts.insert(accountRecord('committed', '2026-02-01T00:00:00.000Z', 't3')); // taken: fails
         }),
         { code: 'conflict' },
       );
