@@ -3,14 +3,18 @@
  * (p50/p99) of non-streamed chat, time to the first content token of streamed chat, at 1, 50 and 200 concurrent
  * clients; requests per second of both; and what labelling one image costs. The gateway runs its whole pipeline on
  * every request (API key, publishing gate, input review, output review, label, a log entry in SQLite).
- * Then 200 streams at a model's pace (the load a service sees; see pacedStreams).
+ * Then 200 streams at a model's pace (the load a service sees). The clients and the upstream run in a process of their
+ * own (bench/gateway-load.ts), so this process's event loop serves the gateway alone.
  * Targets: p50 added ≤ 1 ms for non-streamed text at 1 client; TTFT added ≤ 2 ms p99 at 200 streams.
  */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { LabelPolicy } from '../src/gateway/label-policy.ts';
 import { generateKeyPair, loadPrivateKey } from '../src/label/security/keys.ts';
 import { type GatewayEnv, PRODUCER, startGateway } from '../test/gateway/harness.ts';
 import { PACE } from '../test/gateway/upstream.ts';
+import type { LoadCommand, LoadResult, Target } from './gateway-load.ts';
 import { median } from './util.ts';
 
 const pct = (xs: number[], p: number) => {
@@ -19,89 +23,69 @@ const pct = (xs: number[], p: number) => {
 };
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
-interface Target {
-  url: string;
-  model: string;
-  key: string;
-}
-
-async function once(t: Target, stream: boolean, model = t.model): Promise<number> {
-  const start = now();
-  const res = await fetch(`${t.url}/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${t.key}` },
-    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello' }], stream }),
+/** The upstream and the clients, in a process of their own (bench/gateway-load.ts). */
+async function loadProcess() {
+  const child = fork(fileURLToPath(new URL('./gateway-load.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  if (!stream) {
-    await res.arrayBuffer();
-    return now() - start;
-  }
-  // Time to the first event with non-empty content (the gateway's first one is the label, as the client sees it).
-  const reader = res.body!.getReader();
-  const dec = new TextDecoder();
-  let seen = '';
-  let ttft = -1;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (ttft < 0) {
-      seen += dec.decode(value, { stream: true });
-      if (/"content":"[^"]/.test(seen)) ttft = now() - start;
-    }
-  }
-  return ttft;
-}
-
-async function load(t: Target, stream: boolean, clients: number, perClient: number) {
-  const times: number[] = [];
-  const start = now();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      for (let i = 0; i < perClient; i++) times.push(await once(t, stream));
-    }),
-  );
-  return { times, rps: times.length / ((now() - start) / 1000) };
-}
-
-/**
- * 200 streams open at once against a model server with a model's pace (first token after 200 ms, then one every
- * 50 ms; test/gateway/upstream.ts PACE), each client starting at a random moment of the first stream's length and
- * then streaming again and again: the load of a service, where the model server, not the gateway, is the bottleneck.
- * Time to the first token, direct and through the gateway.
- */
-async function pacedStreams(t: Target, model: string, clients: number, perClient: number) {
-  const times: number[] = [];
-  const span = PACE.firstTokenMs + 22 * PACE.tokenMs;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      await new Promise((r) => setTimeout(r, Math.random() * span));
-      for (let i = 0; i < perClient; i++) times.push(await once(t, true, model));
-    }),
-  );
-  return times;
+  const waiting = new Map<number, { resolve(r: LoadResult): void; reject(e: Error): void }>();
+  let nextId = 0;
+  const upstreamUrl = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the load process exited (${code})`)));
+    child.on('message', (m: { ready?: string } & Partial<LoadResult> & { error?: string }) => {
+      if (m.ready) resolve(m.ready);
+      const w = m.id === undefined ? undefined : waiting.get(m.id);
+      if (!w) return;
+      waiting.delete(m.id!);
+      if (m.error) w.reject(new Error(m.error));
+      else w.resolve(m as LoadResult);
+    });
+  });
+  const run = (
+    c: LoadCommand extends infer C ? (C extends unknown ? Omit<C, 'id'> : never) : never,
+  ): Promise<LoadResult> =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      waiting.set(id, { resolve, reject });
+      child.send({ ...c, id });
+    });
+  return {
+    upstreamUrl,
+    closed: (target: Target, stream: boolean, clients: number, perClient: number) =>
+      run({ cmd: 'closed', target, stream, clients, perClient }),
+    paced: (target: Target, clients: number, perClient: number, spanMs: number) =>
+      run({ cmd: 'paced', target, clients, perClient, spanMs }),
+    stop: () => {
+      child.send({ cmd: 'exit' });
+    },
+  };
 }
 
 export async function run(): Promise<void> {
+  const load = await loadProcess();
   // The per-key rate limit is lifted: the bench measures the pipeline, not the limiter.
   const gw: GatewayEnv = await startGateway({
     upstreamTimeoutMs: 60_000,
     rateLimit: { perMinute: 1_000_000, burst: 100_000 },
+    upstreamUrl: load.upstreamUrl,
   });
   try {
-    const direct: Target = { url: gw.upstream.url, model: 'echo-up', key: 'x' };
+    const direct: Target = { url: load.upstreamUrl, model: 'echo-up', key: 'x' };
     const via: Target = { url: `${gw.s.url}/v1`, model: 'chat-model', key: gw.users.verified.apiKey };
-    for (const t of [direct, via]) await load(t, false, 4, 25); // warm-up
+    for (const t of [direct, via]) await load.closed(t, false, 4, 25); // warm-up
+    console.log('The clients and the upstream run in a process of their own; the gateway in this one.');
     console.log(
       'clients  mode       direct p50/p99 ms   gateway p50/p99 ms   added p50/p99 ms   req/s direct/gateway (ratio)',
     );
+    const f = (x: number) => x.toFixed(2);
     for (const clients of [1, 50, 200]) {
       const per = clients === 1 ? 200 : clients === 50 ? 8 : 3;
       for (const stream of [false, true]) {
         // Interleave the two so drift on a shared machine hits both alike.
-        const d = await load(direct, stream, clients, per);
-        const g = await load(via, stream, clients, per);
-        const f = (x: number) => x.toFixed(2);
+        const d = await load.closed(direct, stream, clients, per);
+        const g = await load.closed(via, stream, clients, per);
         console.log(
           `${String(clients).padEnd(8)} ${(stream ? 'TTFT' : 'full').padEnd(10)} ` +
             `${f(pct(d.times, 50))} / ${f(pct(d.times, 99))}`.padEnd(20) +
@@ -112,14 +96,17 @@ export async function run(): Promise<void> {
       }
     }
     {
+      // 200 streams at a model's pace: first token after a prefill, then one every 50 ms (test/gateway/upstream.ts
+      // PACE); the clients' starts spread over one stream's length. The load a service sees, where the model server
+      // and not the gateway is the bottleneck.
       const clients = 200;
-      const d = await pacedStreams(direct, 'paced-up', clients, 4);
-      const g = await pacedStreams(via, 'paced-model', clients, 4);
-      const f = (x: number) => x.toFixed(2);
+      const span = PACE.firstTokenMs + 22 * PACE.tokenMs;
+      const d = await load.paced({ ...direct, model: 'paced-up' }, clients, 4, span);
+      const g = await load.paced({ ...via, model: 'paced-model' }, clients, 4, span);
       console.log(
         `${clients} paced streams (first token after ${PACE.firstTokenMs} ms, then every ${PACE.tokenMs} ms), TTFT ms: ` +
-          `direct ${f(pct(d, 50))} / ${f(pct(d, 99))}, gateway ${f(pct(g, 50))} / ${f(pct(g, 99))}, ` +
-          `added ${f(pct(g, 50) - pct(d, 50))} / ${f(pct(g, 99) - pct(d, 99))} (p50 / p99)`,
+          `direct ${f(pct(d.times, 50))} / ${f(pct(d.times, 99))}, gateway ${f(pct(g.times, 50))} / ${f(pct(g.times, 99))}, ` +
+          `added ${f(pct(g.times, 50) - pct(d.times, 50))} / ${f(pct(g.times, 99) - pct(d.times, 99))} (p50 / p99)`,
       );
     }
     const signer = loadPrivateKey(generateKeyPair('sm2').privatePem);
@@ -149,5 +136,6 @@ export async function run(): Promise<void> {
     }
   } finally {
     await gw.close();
+    load.stop();
   }
 }

@@ -38,6 +38,17 @@ export interface GatewayEnv {
   close(): Promise<void>;
 }
 
+/** An upstream run by another process: only its address is known here. */
+function elsewhere(url: string): FakeUpstream {
+  return {
+    url,
+    requests: [],
+    aborted: 0,
+    nextAbort: () => new Promise<void>(() => {}),
+    close: async () => {},
+  };
+}
+
 export interface User {
   id: string;
   token: string;
@@ -45,10 +56,16 @@ export interface User {
 }
 
 export async function startGateway(
-  o: { upstreamTimeoutMs?: number; db?: TestDatabase; rateLimit?: { perMinute: number; burst: number } } = {},
+  o: {
+    upstreamTimeoutMs?: number;
+    db?: TestDatabase;
+    rateLimit?: { perMinute: number; burst: number };
+    /** An upstream already running elsewhere (the bench runs it in another process); its requests are not seen here. */
+    upstreamUrl?: string;
+  } = {},
 ): Promise<GatewayEnv> {
   const dir = await mkdtemp(join(tmpdir(), 'hegui-gw-'));
-  const upstream = await startUpstream();
+  const upstream = o.upstreamUrl ? elsewhere(o.upstreamUrl) : await startUpstream();
   const libFile = join(dir, 'review.hglib');
   await writeFile(
     libFile,

@@ -1,0 +1,100 @@
+/**
+ * The other side of `npm run bench -- gateway`, in a process of its own: the OpenAI-compatible upstream the gateway
+ * forwards to, and the clients that call it directly or through the gateway. Kept out of the gateway's process so that
+ * its event loop (and its garbage collector) serve the gateway alone, as in a deployment, and the numbers are what the
+ * gateway adds rather than what one process shared by all three can do.
+ *
+ * Run by bench/gateway.ts with `fork`; it answers commands over the IPC channel.
+ */
+import { startUpstream } from '../test/gateway/upstream.ts';
+
+export interface Target {
+  url: string;
+  model: string;
+  key: string;
+}
+
+export type LoadCommand =
+  | { id: number; cmd: 'closed'; target: Target; stream: boolean; clients: number; perClient: number }
+  | { id: number; cmd: 'paced'; target: Target; clients: number; perClient: number; spanMs: number };
+
+export interface LoadResult {
+  id: number;
+  times: number[];
+  rps: number;
+}
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+/** One chat request: the full time, or for a stream the time to the first event with content. */
+async function once(t: Target, stream: boolean): Promise<number> {
+  const start = now();
+  const res = await fetch(`${t.url}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${t.key}` },
+    body: JSON.stringify({ model: t.model, messages: [{ role: 'user', content: 'Say hello' }], stream }),
+  });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  if (!stream) {
+    await res.arrayBuffer();
+    return now() - start;
+  }
+  // Time to the first event with non-empty content (the gateway's first one is the label, as the client sees it).
+  const reader = res.body!.getReader();
+  const dec = new TextDecoder();
+  let seen = '';
+  let ttft = -1;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (ttft < 0) {
+      seen += dec.decode(value, { stream: true });
+      if (/"content":"[^"]/.test(seen)) ttft = now() - start;
+    }
+  }
+  return ttft;
+}
+
+/** `clients` closed loops of `perClient` requests each, all starting at once. */
+async function closed(t: Target, stream: boolean, clients: number, perClient: number): Promise<Omit<LoadResult, 'id'>> {
+  const times: number[] = [];
+  const start = now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      for (let i = 0; i < perClient; i++) times.push(await once(t, stream));
+    }),
+  );
+  return { times, rps: times.length / ((now() - start) / 1000) };
+}
+
+/** Closed loops of streams whose starts are spread over `spanMs`, as requests reach a service. */
+async function paced(t: Target, clients: number, perClient: number, spanMs: number): Promise<Omit<LoadResult, 'id'>> {
+  const times: number[] = [];
+  const start = now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      await new Promise((r) => setTimeout(r, Math.random() * spanMs));
+      for (let i = 0; i < perClient; i++) times.push(await once(t, true));
+    }),
+  );
+  return { times, rps: times.length / ((now() - start) / 1000) };
+}
+
+if (process.send) {
+  const upstream = await startUpstream();
+  process.on('message', (m: LoadCommand | { cmd: 'exit' }) => {
+    if (m.cmd === 'exit') {
+      void upstream.close().then(() => process.exit(0));
+      return;
+    }
+    const run =
+      m.cmd === 'closed'
+        ? closed(m.target, m.stream, m.clients, m.perClient)
+        : paced(m.target, m.clients, m.perClient, m.spanMs);
+    run.then(
+      (r) => process.send!({ id: m.id, ...r }),
+      (e: unknown) => process.send!({ id: m.id, error: String(e) }),
+    );
+  });
+  process.send({ ready: upstream.url });
+}
