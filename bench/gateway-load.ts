@@ -81,6 +81,8 @@ async function paced(t: Target, clients: number, perClient: number, spanMs: numb
 }
 
 if (process.send) {
+  // Gone with the bench, however it ends.
+  process.once('disconnect', () => process.exit(0));
   const upstream = await startUpstream();
   process.on('message', (m: LoadCommand | { cmd: 'exit' }) => {
     if (m.cmd === 'exit') {

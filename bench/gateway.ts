@@ -65,12 +65,18 @@ async function loadProcess() {
 
 export async function run(): Promise<void> {
   const load = await loadProcess();
-  // The per-key rate limit is lifted: the bench measures the pipeline, not the limiter.
-  const gw: GatewayEnv = await startGateway({
-    upstreamTimeoutMs: 60_000,
-    rateLimit: { perMinute: 1_000_000, burst: 100_000 },
-    upstreamUrl: load.upstreamUrl,
-  });
+  let gw: GatewayEnv;
+  try {
+    // The per-key rate limit is lifted: the bench measures the pipeline, not the limiter.
+    gw = await startGateway({
+      upstreamTimeoutMs: 60_000,
+      rateLimit: { perMinute: 1_000_000, burst: 100_000 },
+      upstreamUrl: load.upstreamUrl,
+    });
+  } catch (e) {
+    load.stop(); // the load process would otherwise keep this one alive
+    throw e;
+  }
   try {
     const direct: Target = { url: load.upstreamUrl, model: 'echo-up', key: 'x' };
     const via: Target = { url: `${gw.s.url}/v1`, model: 'chat-model', key: gw.users.verified.apiKey };
