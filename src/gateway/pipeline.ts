@@ -92,12 +92,10 @@ export interface AdmitRequest {
 export const sha256Hex = (b: string | Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 export class GatewayPipeline {
-  readonly audit: AuditLog;
   /** Records of concurrent requests share a transaction; each request still waits for its own commit. */
   readonly #records: GroupCommit;
 
   constructor(private readonly d: PipelineDeps) {
-    this.audit = d.audit;
     this.#records = new GroupCommit(d.store, d.audit);
   }
 

@@ -29,8 +29,6 @@ export interface GovernanceOptions {
   now?: () => Date;
   /** Where the weekly-update alert goes; no schedule when absent. */
   onStaleLibrary?: (a: StalenessAlert) => void;
-  /** Close the store with the slices (when this module opened it). */
-  ownsStore?: boolean;
 }
 
 export async function createGovernance(store: Store, audit: AuditLog, o: GovernanceOptions = {}): Promise<Governance> {
@@ -49,9 +47,9 @@ export async function createGovernance(store: Store, audit: AuditLog, o: Governa
       now,
     ),
     reports: new AuthorityReportService(store, new SqlAuthorityReportStore(), audit, now),
+    /** Stops the schedule; the store is the caller's to close. */
     close: async () => {
       stop();
-      if (o.ownsStore) await store.close();
     },
   };
 }
