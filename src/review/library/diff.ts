@@ -1,5 +1,5 @@
 /** What changed between two library versions: entries added, removed and changed (by id), and the rest. */
-import type { FeatureEntry, FeatureLibraryVersion } from './model.ts';
+import { ENTRY_FIELDS, type FeatureEntry, type FeatureLibraryVersion } from './model.ts';
 
 export interface LibraryDiff {
   from: { version: number; contentHash: string };
@@ -13,20 +13,6 @@ export interface LibraryDiff {
   settingsChanged: boolean;
   same: boolean;
 }
-
-const FIELDS: (keyof FeatureEntry)[] = [
-  'kind',
-  'pattern',
-  'riskCode',
-  'action',
-  'severity',
-  'variants',
-  'boundary',
-  'source',
-  'rationale',
-  'proposedBy',
-  'approvedBy',
-];
 
 function setDiff(a: readonly string[], b: readonly string[]) {
   const A = new Set(a);
@@ -43,7 +29,7 @@ export function diffVersions(a: FeatureLibraryVersion, b: FeatureLibraryVersion)
   for (const after of b.entries) {
     const before = A.get(after.id);
     if (!before) continue;
-    const fields = FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]));
+    const fields = ENTRY_FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]));
     if (fields.length) changed.push({ id: after.id, fields, before, after });
   }
   const ca = new Map(a.cooccurrence.map((c) => [c.id, JSON.stringify(c)]));

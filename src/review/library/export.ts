@@ -1,21 +1,8 @@
 /** Export a version as CSV (entries) or JSON lines (entries, allowed phrases, common words, co-occurrence rules). */
 import { csvField } from './csv.ts';
-import type { FeatureEntry, FeatureLibraryVersion } from './model.ts';
+import { ENTRY_FIELDS, type FeatureEntry, type FeatureLibraryVersion } from './model.ts';
 
-export const CSV_COLUMNS = [
-  'id',
-  'kind',
-  'pattern',
-  'riskCode',
-  'action',
-  'severity',
-  'variants',
-  'boundary',
-  'source',
-  'rationale',
-  'proposedBy',
-  'approvedBy',
-] as const;
+export const CSV_COLUMNS = ['id', ...ENTRY_FIELDS] as const;
 
 export function exportCsv(v: FeatureLibraryVersion): string {
   const cell = (e: FeatureEntry, c: (typeof CSV_COLUMNS)[number]) =>

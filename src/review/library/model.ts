@@ -49,6 +49,21 @@ export interface FeatureEntry {
   approvedBy?: string;
 }
 
+/** Every field of an entry besides its id, in the order exports and diffs list them. */
+export const ENTRY_FIELDS = [
+  'kind',
+  'pattern',
+  'riskCode',
+  'action',
+  'severity',
+  'variants',
+  'boundary',
+  'source',
+  'rationale',
+  'proposedBy',
+  'approvedBy',
+] as const satisfies readonly (keyof FeatureEntry)[];
+
 /** A fires when term `a` and term `b` both occur with at most `window` UTF-16 units between them. */
 export interface CooccurrenceRule {
   id: string;
