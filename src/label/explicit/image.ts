@@ -4,12 +4,12 @@ import { HeguiError } from '../../errors.ts';
 import type { AigcRecord } from '../aigc/record.ts';
 import { AtomicFileSink } from '../io/sink.ts';
 import { labelBytesResult, type WriteLabelOptions } from '../label-file.ts';
-import type { Polarity } from './contrast.ts';
 import { guard, MAX_PIXELS, openImage, readImageBytes } from './decode.ts';
+import type { DrawnLabel } from './drawn-label.ts';
 import { fitText } from './glyphs.ts';
 import { type DrawJob, drawInPipeline, drawOnRawJpeg, isPlainJpeg } from './image-draw.ts';
 import { planEncode } from './image-encode.ts';
-import { type Box, type LabelPosition, placePlate, targetInkHeight } from './layout.ts';
+import { placePlate, targetInkHeight } from './layout.ts';
 import { type ExplicitOptions, resolveExplicit } from './options.ts';
 import { plateSize } from './tile.ts';
 
@@ -19,24 +19,10 @@ export interface ImageLabelOptions extends ExplicitOptions {
 }
 
 /** What was drawn, in the coordinates of the picture as displayed (and as written: orientation 1). */
-export interface ImageLabelReport {
+export interface ImageLabelReport extends DrawnLabel {
   format: string;
   width: number;
   height: number;
-  text: string;
-  position: LabelPosition;
-  plate: Box;
-  ink: Box;
-  /** Measured ink height of the rendered text, and its share of the shortest side (GB 45438 §5.2: ≥ 0.05). */
-  inkHeightPx: number;
-  inkHeightRatio: number;
-  /** The height the size rule asked for: 5% of the shortest side, or the legibility floor if that is larger. */
-  targetInkPx: number;
-  fontPx: number;
-  polarity: Polarity;
-  plateAlpha: number;
-  /** Worst contrast between the text colour and the composited plate pixels under it (≥ 4.5 required). */
-  contrast: number;
   /** The EXIF orientation that was applied to the pixels (1 = none). */
   orientation: number;
   quality?: { value: number; source: 'estimated' | 'default' };

@@ -10,8 +10,9 @@ import type { AigcRecord } from '../aigc/record.ts';
 import { ioError } from '../io/source.ts';
 import { type WriteLabelOptions, writeLabel } from '../label-file.ts';
 import { ANY_BACKGROUND, type Polarity, plateAlphaFor, worstContrast } from './contrast.ts';
+import type { DrawnLabel } from './drawn-label.ts';
 import { fitText } from './glyphs.ts';
-import { type Box, displayToCoded, type LabelPosition, placePlate, targetInkHeight } from './layout.ts';
+import { displayToCoded, placePlate, targetInkHeight } from './layout.ts';
 import { type ExplicitOptions, resolveExplicit } from './options.ts';
 import { composeTile, plateSize } from './tile.ts';
 import { chooseEncoder, colourArgs, type VideoContainer } from './video-encode.ts';
@@ -24,26 +25,13 @@ export interface VideoLabelOptions extends ExplicitOptions {
   duration?: number;
 }
 
-export interface VideoLabelReport {
+export interface VideoLabelReport extends DrawnLabel {
   container: VideoContainer;
   /** Size as displayed (after the display matrix). */
   width: number;
   height: number;
   /** Display rotation kept from the input (counter-clockwise degrees). */
   rotation: number;
-  text: string;
-  position: LabelPosition;
-  /** In displayed coordinates. */
-  plate: Box;
-  ink: Box;
-  inkHeightPx: number;
-  inkHeightRatio: number;
-  targetInkPx: number;
-  fontPx: number;
-  polarity: Polarity;
-  plateAlpha: number;
-  /** Worst text/plate contrast over any frame content (the plate is sized for pure white behind it). */
-  contrast: number;
   span: VideoSpan;
   /** Seconds from the first frame during which the label is drawn (the end of each is the planned bound). */
   intervals: { from: number; to: number }[];
