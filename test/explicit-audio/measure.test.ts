@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isHeguiError, labelAudioFile, measureAudioLabel } from '../../src/index.ts';
+import { monoWav } from '../support/wav.ts';
 import { makeAudio } from './support.ts';
 
 const RATE = 16000;
@@ -45,21 +46,8 @@ async function wavOf(
       x[i] = ((seed / 2 ** 32) * 2 - 1) * 0.2;
     }
   }
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0);
-  h.writeUInt32LE(36 + x.byteLength, 4);
-  h.write('WAVEfmt ', 8);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(3, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(RATE, 24);
-  h.writeUInt32LE(RATE * 4, 28);
-  h.writeUInt16LE(4, 32);
-  h.writeUInt16LE(32, 34);
-  h.write('data', 36);
-  h.writeUInt32LE(x.byteLength, 40);
   const p = join(dir, name);
-  await writeFile(p, Buffer.concat([h, Buffer.from(x.buffer)]));
+  await writeFile(p, monoWav(x, RATE));
   return p;
 }
 

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { ffmpeg } from '../support/media.ts';
+import { monoWav } from '../support/wav.ts';
 
 export const UPSTREAM_TEXT =
   'Hello from the model. This answer has several sentences, and it is long enough to stream in pieces.';
@@ -45,23 +46,9 @@ export interface FakeUpstream {
 }
 
 function wav(seconds: number, rate = 16000): Buffer {
-  const n = Math.round(seconds * rate);
-  const data = Buffer.alloc(n * 2);
-  for (let i = 0; i < n; i++) data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), i * 2);
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0);
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVEfmt ', 8);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36);
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
+  const pcm = new Int16Array(Math.round(seconds * rate));
+  for (let i = 0; i < pcm.length; i++) pcm[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate));
+  return monoWav(pcm, rate);
 }
 
 async function mp3Of(w: Buffer): Promise<Buffer> {
