@@ -238,7 +238,7 @@ export { hotp, otpauthUri, totp, verifyTotp } from './platform/auth/totp.ts';
 export { keyRingFromFile, keyRingFromKey, loadKeyRing } from './platform/pii/key-ring.ts';
 export { PiiCipher } from './platform/pii/pii-cipher.ts';
 export { IdentifierProtector, type ProtectedIdentifier } from './platform/pii/protected-identifier.ts';
-export { containsIdentifier, REDACT_PATHS, redact, scrubText } from './platform/pii/redact.ts';
+export { containsIdentifier, REDACTED_FIELDS, redact, redactFields, scrubText } from './platform/pii/redact.ts';
 export { createPlatform, type Platform, type PlatformOptions } from './platform/platform.ts';
 export { createSqlStores } from './platform/sql-platform-stores.ts';
 export type { PlatformStores } from './platform/stores.ts';

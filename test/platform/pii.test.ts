@@ -16,7 +16,8 @@ import {
 } from '../../src/platform/pii/key-ring.ts';
 import { PiiCipher } from '../../src/platform/pii/pii-cipher.ts';
 import { IdentifierProtector } from '../../src/platform/pii/protected-identifier.ts';
-import { containsIdentifier, redact, scrubText } from '../../src/platform/pii/redact.ts';
+import { containsIdentifier, REDACTED_FIELD, redact, redactFields, scrubText } from '../../src/platform/pii/redact.ts';
+import { createLogger } from '../../src/server/logger.ts';
 
 const k1 = randomBytes(32);
 const k2 = randomBytes(32);
@@ -209,5 +210,57 @@ describe('log scrubbing', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('log field redaction', () => {
+  it('replaces secret and identifier fields at any depth, case-insensitively, in objects and arrays', () => {
+    const input = {
+      user: { name: 'a', password: 'p1', profile: { idNumber: '11010519491231002X', Mobile: '13800138000' } },
+      body: { prompt: 'hi' },
+      headers: { Authorization: 'Bearer sk-1', 'x-api-key': 'k', accept: '*/*' },
+      items: [{ token: 't' }, 'plain', 3, null],
+      n: 1,
+    };
+    const copy = structuredClone(input);
+    assert.deepEqual(redactFields(input), {
+      user: { name: 'a', password: REDACTED_FIELD, profile: { idNumber: REDACTED_FIELD, Mobile: REDACTED_FIELD } },
+      body: REDACTED_FIELD,
+      headers: { Authorization: REDACTED_FIELD, 'x-api-key': REDACTED_FIELD, accept: '*/*' },
+      items: [{ token: REDACTED_FIELD }, 'plain', 3, null],
+      n: 1,
+    });
+    assert.deepEqual(input, copy, 'the logged object itself is not changed');
+  });
+
+  it('returns an object with nothing to hide as it is, and leaves class instances to their serialisers', () => {
+    const clean = { a: { b: [1, { c: 'x' }] }, when: new Date(0) };
+    assert.equal(redactFields(clean), clean);
+    const err = Object.assign(new Error('x'), { password: 'p' });
+    assert.equal(redactFields({ err }).err, err);
+  });
+
+  it('replaces what sits deeper than it looks, and survives a cycle', () => {
+    type Deep = { next?: Deep; password?: string };
+    const root: Deep = {};
+    let at = root;
+    for (let i = 0; i < 20; i++) at = at.next = {};
+    at.password = 'deep';
+    assert.ok(!JSON.stringify(redactFields(root)).includes('deep'));
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic['self'] = cyclic;
+    assert.doesNotThrow(() => redactFields(cyclic));
+  });
+
+  it('keeps the fields and the numbers out of the server log lines', () => {
+    const lines: string[] = [];
+    const log = createLogger({ destination: { write: (l: string) => void lines.push(l) } });
+    log.info({ account: { password: 'hunter2', phone: '13800138000' }, note: 'call 13900139000' }, 'created');
+    log.info({ req: { headers: { cookie: 'sid=abc' } } }, 'id 11010519491231002X');
+    const all = lines.join('');
+    for (const secret of ['hunter2', '13800138000', '13900139000', 'sid=abc', '11010519491231002X'])
+      assert.ok(!all.includes(secret), `${secret} is not in the log`);
+    assert.match(all, /"password":"\[redacted\]"/);
+    assert.match(all, /"msg":"created"/);
   });
 });

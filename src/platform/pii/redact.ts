@@ -1,33 +1,86 @@
 /**
  * Keeps ID numbers and mobile numbers out of log lines (Provisions Art. 9 data; PIPL Art. 51). Two layers:
- *  - `REDACT_PATHS`: pino's path redaction for fields known to carry secrets or identifiers;
+ *  - `redactFields`: fields known to carry secrets or identifiers are replaced, at any depth (pino `formatters.log`);
  *  - `scrubText`: applied to every serialised line (pino `hooks.streamWrite`), so a number that slips into a message,
  *    an error or an unexpected field is replaced wherever it is.
  * The patterns are deliberately wide (any 18-character ID shape, any 11-digit 1[3-9] number, with or without +86 or
  * separators): a false positive costs a log detail, a false negative leaks personal information.
  */
 
-/** pino `redact.paths`: bodies, headers and fields that carry passwords, tokens or identity numbers. */
-export const REDACT_PATHS: string[] = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  'res.headers["set-cookie"]',
-  '*.password',
-  '*.currentPassword',
-  '*.newPassword',
-  '*.token',
-  '*.secret',
-  '*.totp',
-  '*.idNumber',
-  '*.mobile',
-  '*.phone',
-  '*.fullName',
-  '*.otp',
-  '*.realName',
+/**
+ * Fields whose values never reach a log line, at whatever depth of a logged object they sit: bodies, headers and
+ * fields that carry passwords, tokens or identity numbers. Matched by exact (case-insensitive) name.
+ */
+export const REDACTED_FIELDS: readonly string[] = [
+  'authorization',
+  'cookie',
+  'x-api-key',
+  'set-cookie',
+  'password',
+  'currentPassword',
+  'newPassword',
+  'token',
+  'secret',
+  'totp',
+  'idNumber',
+  'mobile',
+  'phone',
+  'fullName',
+  'otp',
+  'realName',
   'body',
-  '*.body',
 ];
+const REDACTED_FIELD_SET = new Set(REDACTED_FIELDS.map((f) => f.toLowerCase()));
+export const REDACTED_FIELD = '[redacted]';
+/** How deep `redactFields` looks into a logged object; deeper values are replaced whole. */
+const MAX_FIELD_DEPTH = 8;
+
+/**
+ * The logged object with every field of `REDACTED_FIELDS` replaced by `[redacted]`, in plain objects and arrays at any
+ * depth (up to 8; anything deeper is replaced whole). Copy on write: an object with nothing to redact is returned
+ * as it is, so the common log line allocates nothing here. Class instances (a request, an error, a buffer) are left
+ * to their serialisers, whose output is scrubbed like every line (`scrubText`).
+ */
+export function redactFields<T extends object>(obj: T): T {
+  return redactIn(obj, 0) as T;
+}
+
+function isPlain(v: object): boolean {
+  if (Array.isArray(v)) return true;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function redactIn(v: object, depth: number): unknown {
+  if (!isPlain(v)) return v;
+  if (depth >= MAX_FIELD_DEPTH) return REDACTED_FIELD;
+  let out: Record<string, unknown> | unknown[] | undefined;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (x === null || typeof x !== 'object') continue;
+      const r = redactIn(x, depth + 1);
+      if (r !== x) {
+        out ??= v.slice();
+        (out as unknown[])[i] = r;
+      }
+    }
+    return out ?? v;
+  }
+  const rec = v as Record<string, unknown>;
+  for (const k in rec) {
+    if (!Object.hasOwn(rec, k)) continue;
+    const x = rec[k];
+    let r: unknown = x;
+    if (REDACTED_FIELD_SET.has(k.toLowerCase())) r = x === undefined ? x : REDACTED_FIELD;
+    else if (x !== null && typeof x === 'object') r = redactIn(x, depth + 1);
+    if (r !== x) {
+      out ??= { ...rec };
+      (out as Record<string, unknown>)[k] = r;
+    }
+  }
+  return out ?? v;
+}
 
 export const REDACTED_ID = '[redacted-id]';
 export const REDACTED_MOBILE = '[redacted-mobile]';
