@@ -93,9 +93,11 @@ export async function streamText(
     return s;
   };
   const textOf = (c: ChoiceJson): unknown => (o.kind === 'chat' ? c.delta?.content : c.text);
+  // The parsed chunk is ours: fields are set in place rather than copied, one allocation fewer per event.
   const setText = (c: ChoiceJson, t: string) => {
-    if (o.kind === 'chat') c.delta = { ...(c.delta ?? {}), content: t };
-    else c.text = t;
+    if (o.kind !== 'chat') c.text = t;
+    else if (c.delta && typeof c.delta === 'object') c.delta['content'] = t;
+    else c.delta = { content: t };
   };
   /** Review then label a piece; returns the text to send, or null once blocked. */
   const pass = (s: ChoiceState, piece: string, end: boolean): string | null => {
@@ -147,11 +149,7 @@ export async function streamText(
   };
 
   const handleEvent = async (event: string): Promise<'go' | 'stop'> => {
-    const data = event
-      .split(/\r?\n/)
-      .filter((l) => l.startsWith('data:'))
-      .map((l) => (l[5] === ' ' ? l.slice(6) : l.slice(5)))
-      .join('\n');
+    const data = eventData(event);
     if (data === '') return 'go';
     if (data === '[DONE]') {
       if (await finishOpen()) {
@@ -166,11 +164,14 @@ export async function streamText(
     } catch {
       return 'go';
     }
+    if (chunk === null || typeof chunk !== 'object') return 'go';
+    chunk.model = o.publicModel;
     if (!Array.isArray(chunk.choices)) {
-      await write(`data: ${JSON.stringify({ ...chunk, model: o.publicModel })}\n\n`);
+      await write(`data: ${JSON.stringify(chunk)}\n\n`);
       return 'go';
     }
-    template = { ...chunk, choices: [] };
+    // The last chunk stands for the stream's fields (id, created, …) in chunks the gateway writes itself.
+    template = chunk;
     for (const c of chunk.choices as ChoiceJson[]) {
       const i = typeof c.index === 'number' ? c.index : 0;
       const t = textOf(c);
@@ -183,7 +184,7 @@ export async function streamText(
       }
       setText(c, out);
     }
-    await write(`data: ${JSON.stringify({ ...chunk, model: o.publicModel })}\n\n`);
+    await write(`data: ${JSON.stringify(chunk)}\n\n`);
     return 'go';
   };
 
@@ -264,6 +265,16 @@ export async function streamText(
     if (lastEvent) await write(lastEvent);
     raw.end();
   }
+}
+
+/** The data of one server-sent event: its `data:` lines joined by newlines (one line, the usual case, is not split). */
+export function eventData(event: string): string {
+  if (event.startsWith('data:') && !event.includes('\n')) return event.slice(event[5] === ' ' ? 6 : 5);
+  return event
+    .split(/\r?\n/)
+    .filter((l) => l.startsWith('data:'))
+    .map((l) => (l[5] === ' ' ? l.slice(6) : l.slice(5)))
+    .join('\n');
 }
 
 function upstreamEndedEvent(message: string): string {
