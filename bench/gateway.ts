@@ -3,19 +3,20 @@
  * (p50/p99) of non-streamed chat, time to the first content token of streamed chat, at 1, 50 and 200 concurrent
  * clients; requests per second of both; and what labelling one image costs. The gateway runs its whole pipeline on
  * every request (API key, publishing gate, input review, output review, label, a log entry in SQLite).
- * Then 200 streams at a model's pace (the load a service sees). The clients and the upstream run in a process of their
- * own (bench/gateway-load.ts), so this process's event loop serves the gateway alone.
+ * Then 200 streams at a model's pace (the load a service sees). Three processes, as in a deployment: the gateway
+ * (bench/gateway-server.ts, compiled by tsc like what `hegui serve` runs), the clients with the upstream
+ * (bench/gateway-load.ts), and this one, which only directs them.
  * Targets: p50 added ≤ 1 ms for non-streamed text at 1 client; TTFT added ≤ 2 ms p99 at 200 streams.
  */
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { LabelPolicy } from '../src/gateway/label-policy.ts';
 import { generateKeyPair, loadPrivateKey } from '../src/label/security/keys.ts';
-import { type GatewayEnv, PRODUCER, startGateway } from '../test/gateway/harness.ts';
+import { PRODUCER } from '../test/gateway/harness.ts';
 import { PACE } from '../test/gateway/upstream.ts';
 import type { LoadCommand, LoadResult, Target } from './gateway-load.ts';
-import { median } from './util.ts';
+import type { GatewayReady } from './gateway-server.ts';
+import { compiledProject, median } from './util.ts';
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -23,33 +24,37 @@ const pct = (xs: number[], p: number) => {
 };
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
-/** The upstream and the clients, in a process of their own (bench/gateway-load.ts). */
-async function loadProcess() {
-  const child = fork(fileURLToPath(new URL('./gateway-load.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+/** A compiled bench script (`name` without extension) in a process of its own, answering over IPC. */
+function child(js: string, name: string, args: string[] = []) {
+  const c = fork(`${js}/bench/${name}.js`, args, { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const first = new Promise<unknown>((resolve, reject) => {
+    c.once('error', reject);
+    c.once('exit', (code) => reject(new Error(`${name} exited (${code})`)));
+    c.once('message', resolve);
   });
+  return { c, first, stop: () => c.connected && c.send({ cmd: 'exit' }) };
+}
+
+/** The upstream and the clients, in a process of their own (bench/gateway-load.ts). */
+async function loadProcess(js: string) {
+  const { c, first, stop } = child(js, 'gateway-load');
   const waiting = new Map<number, { resolve(r: LoadResult): void; reject(e: Error): void }>();
   let nextId = 0;
-  const upstreamUrl = await new Promise<string>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`the load process exited (${code})`)));
-    child.on('message', (m: { ready?: string } & Partial<LoadResult> & { error?: string }) => {
-      if (m.ready) resolve(m.ready);
-      const w = m.id === undefined ? undefined : waiting.get(m.id);
-      if (!w) return;
-      waiting.delete(m.id!);
-      if (m.error) w.reject(new Error(m.error));
-      else w.resolve(m as LoadResult);
-    });
+  const upstreamUrl = ((await first) as { ready: string }).ready;
+  c.on('message', (m: Partial<LoadResult> & { error?: string }) => {
+    const w = m.id === undefined ? undefined : waiting.get(m.id);
+    if (!w) return;
+    waiting.delete(m.id!);
+    if (m.error) w.reject(new Error(m.error));
+    else w.resolve(m as LoadResult);
   });
   const run = (
-    c: LoadCommand extends infer C ? (C extends unknown ? Omit<C, 'id'> : never) : never,
+    cmd: LoadCommand extends infer C ? (C extends unknown ? Omit<C, 'id'> : never) : never,
   ): Promise<LoadResult> =>
     new Promise((resolve, reject) => {
       const id = nextId++;
       waiting.set(id, { resolve, reject });
-      child.send({ ...c, id });
+      c.send({ ...cmd, id });
     });
   return {
     upstreamUrl,
@@ -57,37 +62,35 @@ async function loadProcess() {
       run({ cmd: 'closed', target, stream, clients, perClient }),
     paced: (target: Target, clients: number, perClient: number, spanMs: number) =>
       run({ cmd: 'paced', target, clients, perClient, spanMs }),
-    stop: () => {
-      child.send({ cmd: 'exit' });
-    },
+    stop,
   };
 }
 
 export async function run(): Promise<void> {
-  const load = await loadProcess();
-  let gw: GatewayEnv;
+  console.log('Compiling the project (tsc) into .bench/js …');
+  const js = await compiledProject();
+  const load = await loadProcess(js);
+  const server = child(js, 'gateway-server', [load.upstreamUrl]);
+  let gw: GatewayReady;
   try {
-    // The per-key rate limit is lifted: the bench measures the pipeline, not the limiter.
-    gw = await startGateway({
-      upstreamTimeoutMs: 60_000,
-      rateLimit: { perMinute: 1_000_000, burst: 100_000 },
-      upstreamUrl: load.upstreamUrl,
-    });
+    gw = (await server.first) as GatewayReady;
   } catch (e) {
     load.stop(); // the load process would otherwise keep this one alive
     throw e;
   }
   try {
     const direct: Target = { url: load.upstreamUrl, model: 'echo-up', key: 'x' };
-    const via: Target = { url: `${gw.s.url}/v1`, model: 'chat-model', key: gw.users.verified.apiKey };
-    for (const t of [direct, via]) await load.closed(t, false, 4, 25); // warm-up
-    console.log('The clients and the upstream run in a process of their own; the gateway in this one.');
+    const via: Target = { url: `${gw.url}/v1`, model: 'chat-model', key: gw.apiKey };
+    // Warm-up: a server measured in its steady state, its hot paths compiled by V8's optimising tier (which takes
+    // some thousand calls), as a service that has been up for a while is.
+    for (const t of [direct, via]) for (const stream of [false, true]) await load.closed(t, stream, 4, 250);
+    console.log('The gateway, and the clients with the upstream, run in processes of their own.');
     console.log(
       'clients  mode       direct p50/p99 ms   gateway p50/p99 ms   added p50/p99 ms   req/s direct/gateway (ratio)',
     );
     const f = (x: number) => x.toFixed(2);
     for (const clients of [1, 50, 200]) {
-      const per = clients === 1 ? 200 : clients === 50 ? 8 : 3;
+      const per = clients === 1 ? 500 : clients === 50 ? 8 : 3;
       for (const stream of [false, true]) {
         // Interleave the two so drift on a shared machine hits both alike.
         const d = await load.closed(direct, stream, clients, per);
@@ -141,7 +144,7 @@ export async function run(): Promise<void> {
       console.log(`image labelling (explicit + signed metadata), ${name}: median ${median(ms).toFixed(1)} ms`);
     }
   } finally {
-    await gw.close();
+    server.stop();
     load.stop();
   }
 }

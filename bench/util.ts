@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -55,4 +56,25 @@ export function printTable(rows: Row[]): void {
   console.log(show(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const l of lines) console.log(show(l));
+}
+
+/**
+ * The project, its tests and benches compiled by `tsc` with the project's own settings into .bench/js, as `npm run
+ * build` compiles what `hegui serve` runs: a bench that measures a server runs this output rather than code
+ * transpiled on the fly. Returns the folder that mirrors the project root.
+ */
+export async function compiledProject(): Promise<string> {
+  const out = `${BENCH_DIR}js`;
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
+  const args = ['-p', 'tsconfig.json', '--noEmit', 'false', '--outDir', out, '--rootDir', '.'];
+  await new Promise<void>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [tsc, ...args, '--declaration', 'false', '--sourceMap', 'false'],
+      { cwd: root },
+      (e, so) => (e ? reject(new Error(`compiling the project failed:\n${so}`)) : resolve()),
+    );
+  });
+  return out;
 }
