@@ -66,11 +66,11 @@ export class AccessCheck {
    * (`face-edit`, `voice-edit`). Stops of user groups come through the gate. Cached for at most the switch's TTL, so
    * a stream in flight can ask again between chunks.
    */
-  async stopped(use: Omit<UseOf, 'accountId'>): Promise<boolean> {
-    for (const capability of [use.endpoint, use.fn]) {
-      if ((await this.emergency.stopsFor({ model: use.model, capability })).length > 0) return true;
-    }
-    return false;
+  stopped(use: Omit<UseOf, 'accountId'>): Promise<boolean> {
+    return this.emergency.stopsAny([
+      { model: use.model, capability: use.endpoint },
+      { model: use.model, capability: use.fn },
+    ]);
   }
 }
 

@@ -155,25 +155,57 @@ function send(
   });
 }
 
+/**
+ * Reads the response as its chunks arrive, through `read()` and the `readable` event: one promise per wait rather
+ * than the several a stream's async iterator makes per chunk (a streamed completion has one chunk per token).
+ * A response cut short (the socket closed before its end) fails the read, as the async iterator does.
+ */
 function bodyReader(res: http.IncomingMessage): BodyReader {
-  const it = res[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let ended = false;
+  let failed: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const arrival = () =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+  res.on('readable', notify);
+  res.once('end', () => {
+    ended = true;
+    notify();
+  });
+  res.once('error', (e) => {
+    failed ??= e;
+    notify();
+  });
+  res.once('close', () => {
+    if (!ended) failed ??= new Error('the response ended before it was complete');
+    notify();
+  });
   return {
     read: async () => {
-      const r = await it.next();
-      return r.done ? { done: true } : { done: false, value: r.value };
+      for (;;) {
+        const chunk = res.read() as Buffer | null;
+        if (chunk !== null) return { done: false, value: chunk };
+        if (failed) throw failed;
+        if (ended) return { done: true };
+        await arrival();
+      }
     },
     cancel: async () => {
       if (!res.complete) {
         res.destroy();
         return;
       }
-      // All of it has arrived (a stream read up to [DONE]): drain it so the connection goes back to the pool.
-      const drained = new Promise((resolve) => {
-        res.once('end', resolve);
-        res.once('close', resolve);
-      });
-      res.resume();
-      await drained;
+      // All of it has arrived (a stream read up to [DONE]): read it to its end so the connection goes back to the pool.
+      while (!ended && !failed) {
+        while (res.read() !== null);
+        if (!ended && !failed) await arrival();
+      }
     },
   };
 }

@@ -127,6 +127,16 @@ export class EmergencySwitch {
     return (await this.activeRows()).map(stopView);
   }
 
+  /**
+   * Whether any active stop applies to any of these publications: what a stream asks between chunks, so it allocates
+   * no views.
+   */
+  async stopsAny(ctxs: readonly PublishContext[]): Promise<boolean> {
+    const rows = await this.activeRows();
+    for (const r of rows) for (const c of ctxs) if (applies(r, c)) return true;
+    return false;
+  }
+
   /** The active stops that apply to this publication (empty: it may go ahead as far as the switch is concerned). */
   async stopsFor(ctx: PublishContext): Promise<StopView[]> {
     const rows = await this.activeRows();
