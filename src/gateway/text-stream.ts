@@ -19,6 +19,8 @@ import { isTimedOut, type UpstreamCall } from './upstream-call.ts';
 
 /** How often a stream asks whether an emergency stop now covers it (the switch answers from a cache). */
 const STOP_CHECK_MS = 200;
+/** The blank line that ends a server-sent event (one pattern object for all streams: it has no `g` flag, so no state). */
+const EVENT_END = /\r?\n\r?\n/;
 
 type Chunk = Record<string, unknown> & { choices?: unknown };
 interface ChoiceState {
@@ -216,7 +218,7 @@ export async function streamText(
       call.touch();
       buf += decoder.decode(value, { stream: true });
       let stop = false;
-      for (let m = /\r?\n\r?\n/.exec(buf); m; m = /\r?\n\r?\n/.exec(buf)) {
+      for (let m = EVENT_END.exec(buf); m; m = EVENT_END.exec(buf)) {
         const event = buf.slice(0, m.index);
         buf = buf.slice(m.index + m[0].length);
         if ((await handleEvent(event)) === 'stop') {
