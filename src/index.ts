@@ -103,6 +103,7 @@ export {
   type LabelReading,
   labelBytes,
   labelBytesResult,
+  missingContainer,
   readLabel,
   type SiteReading,
   type WriteLabelOptions,

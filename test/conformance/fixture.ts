@@ -3,8 +3,13 @@
  * Every codec contributes fixtures; `codecs.test.ts` runs the same cases over all of them.
  */
 export interface CodecFixture {
-  /** The codec id the file must sniff as. */
+  /** The codec id the file must sniff as (once labelled, and when its name is given). */
   codec: string;
+  /**
+   * The codec the unlabelled file sniffs as by its bytes alone, when the write path adopts it by its name (a `.md` file
+   * without front matter is plain text until it gets one).
+   */
+  startsAs?: string;
   /** Unique, descriptive: `jpeg-exif-icc`, `mp4-moov-at-end`. */
   name: string;
   /** Make the file in `dir` (with sharp, ffmpeg, …) and return its path. Called once per fixture. */
