@@ -191,6 +191,36 @@ describe('hegui propagate', () => {
   });
 });
 
+describe('hegui propagate: plain text', () => {
+  it('the decision and the notice with nothing written (no metadata container): exit 0, written false and why', async () => {
+    await writeFile(at('answer.txt'), '本内容由人工智能生成。\n今天天气很好。\n');
+    const args = (...extra: string[]) => [
+      'propagate',
+      at('answer.txt'),
+      '--platform',
+      PLATFORM,
+      '--propagate-id',
+      'u-3',
+      '--out',
+      at('answer-out.txt'),
+      ...extra,
+    ];
+    const found = await hegui(args('--json'));
+    assert.equal(found.code, 0, found.stderr);
+    const j = JSON.parse(found.stdout);
+    assert.deepEqual([j.decision.case, j.decision.label, j.decision.display], ['detected', '3', '疑似AI生成合成内容']);
+    assert.equal(j.decision.evidence.kind, 'explicit_label');
+    assert.equal(j.written, false);
+    assert.equal(j.notWritten.code, 'no_container');
+    await assert.rejects(stat(at('answer-out.txt')), 'nothing is written');
+    const declared = await hegui(args('--declared-ai'));
+    assert.equal(declared.code, 0, declared.stderr);
+    assert.match(declared.stdout, /decision: declared \(Label 2\)/);
+    assert.match(declared.stdout, /show next to the content: 可能为AI生成合成内容/);
+    assert.match(declared.stdout, /not written: plain text has no metadata container/);
+  });
+});
+
 describe('hegui audit', () => {
   it('HTML (self-contained: table and SVG charts, no script) and JSON; exit 1 when a file fails', async () => {
     await mkdir(at('outputs'));

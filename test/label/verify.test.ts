@@ -97,6 +97,32 @@ describe('verify: where the label is and how many', () => {
   });
 });
 
+describe('verify: explicit labels in text', () => {
+  const prompt = '本内容由人工智能生成。\n\n正文。\n';
+  it('plain text: the explicit label is the label (compliant); none → not_found', async () => {
+    const r = await verify(Buffer.from(prompt));
+    assert.equal(r.format?.codec, 'text');
+    assert.equal(r.outcome, 'compliant');
+    assert.deepEqual(
+      r.explicit.map((e) => [e.kind, e.position, e.text]),
+      [['prompt', 'prefix', '人工智能生成']],
+    );
+    const none = await verify(Buffer.from('正文。\n'));
+    assert.equal(none.outcome, 'not_found');
+    has(none, 'no_label', 'error');
+  });
+
+  it('Markdown and HTML: an explicit label is recorded as evidence; the metadata label is still required', async () => {
+    const md = await verify(Buffer.from(`---\ntitle: x\n---\n${prompt}`));
+    const html = await verify(Buffer.from(`<!doctype html><html><head></head><body><p>${prompt}</p></body></html>`));
+    for (const r of [md, html]) {
+      assert.equal(r.outcome, 'not_found', r.format?.codec);
+      has(r, 'no_label', 'error');
+      assert.equal(r.explicit.length, 1);
+    }
+  });
+});
+
 describe('verify: the label values', () => {
   const cases: [string, string, string][] = [
     ['malformed_json', '{"Label":"1",', 'error'],
