@@ -25,6 +25,12 @@ export interface CodecFixture {
   preserved?: (before: string, after: string) => Promise<void>;
   /** Byte offsets of structural boundaries worth truncating at (box/chunk starts and ends); added to the defaults. */
   boundaries?: (path: string) => Promise<number[]>;
+  /**
+   * For a container that checksums its payload (Ogg pages carry a CRC): after the byte at `at` of `bytes` was changed,
+   * recompute the checksum over it in place, as someone altering the content would. False when `at` is not in a
+   * checksummed payload (a page header, say).
+   */
+  repair?: (bytes: Buffer, at: number) => boolean;
   /** Skip with a printed reason (for a reader that cannot see this placement, say). */
   skip?: string;
 }
