@@ -103,6 +103,7 @@ export {
   type LabelReading,
   labelBytes,
   labelBytesResult,
+  missingContainer,
   readLabel,
   type SiteReading,
   type WriteLabelOptions,
@@ -114,6 +115,7 @@ export * from './label/policy/index.ts';
 export {
   DECLARATION_REMINDER,
   type DetectionEvidence,
+  type NotWrittenCode,
   type PropagateOptions,
   type PropagationCase,
   type PropagationDecision,

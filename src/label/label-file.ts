@@ -55,15 +55,27 @@ export async function withSource<T>(input: string | Uint8Array, fn: (src: ByteSo
   }
 }
 
-export async function detectFormat(input: string | Uint8Array): Promise<FormatInfo | null> {
+/**
+ * The format of a file by its magic bytes. With `name` (the file's name, as the write paths pass it), a text the bytes
+ * call plain is the format its extension adopts it into, when one does (`.md`: Markdown without front matter).
+ */
+export async function detectFormat(input: string | Uint8Array, name?: string): Promise<FormatInfo | null> {
   return withSource(input, async (src) => {
-    const c = await sniffCodec(src);
+    const c = await sniffCodec(src, name);
     return c ? formatOf(c) : null;
   });
 }
 
-async function requireCodec(src: ByteSource): Promise<Codec> {
-  const codec = await sniffCodec(src);
+/**
+ * Why a file has nowhere to hold a metadata label (plain text), or null when it has a place for one (or no codec
+ * recognises it). `name` as for {@link detectFormat}: a `.md` file without front matter has a place.
+ */
+export async function missingContainer(input: string | Uint8Array, name?: string): Promise<string | null> {
+  return withSource(input, async (src) => (await sniffCodec(src, name))?.noContainer ?? null);
+}
+
+async function requireCodec(src: ByteSource, name?: string): Promise<Codec> {
+  const codec = await sniffCodec(src, name);
   if (!codec)
     throw new HeguiError('format_unknown', 'the file is not in a format Hegui recognises (checked by its magic bytes)');
   return codec;
@@ -113,6 +125,11 @@ export interface WriteLabelOptions extends WriteOptions {
    * the output; the output's binding is checked again before the file is committed.
    */
   sign?: { signer: LabelSigner; roles?: readonly SignerRole[] };
+  /**
+   * The file's name, for a text the bytes call plain (default: the path written from). `.md` or `.markdown` makes it
+   * Markdown without front matter, which gets a new front matter block; any other name leaves it plain text, refused.
+   */
+  name?: string;
 }
 
 export interface WriteLabelResult {
@@ -194,14 +211,15 @@ export async function writeLabel(
   const target = options.out ?? path;
   const inPlace = resolve(target) === resolve(path);
   await recoverInPlace(path);
+  const name = options.name ?? path;
   return withSource(path, async (src) => {
-    const codec = await requireCodec(src);
+    const codec = await requireCodec(src, name);
     const write = requireWriter(codec);
     const before = await codec.read(src).catch((e: unknown) => {
       if (isHeguiError(e)) throw e;
       throw new HeguiError('malformed', `the ${codec.name} structure could not be read`);
     });
-    const signing = options.sign ? await signForWrite(src, label, options.sign) : null;
+    const signing = options.sign ? await signForWrite(src, label, options.sign, name) : null;
     const record = signing?.label ?? label;
     const result = (bytesOut: number): WriteLabelResult => ({
       path: target,
@@ -247,7 +265,7 @@ export async function writeLabel(
 export async function labelBytes(
   bytes: Uint8Array,
   label: AigcRecord,
-  options: Pick<WriteLabelOptions, 'sign'> = {},
+  options: Pick<WriteLabelOptions, 'sign' | 'name'> = {},
 ): Promise<Uint8Array> {
   return (await labelBytesResult(bytes, label, options)).bytes;
 }
@@ -256,13 +274,13 @@ export async function labelBytes(
 export async function labelBytesResult(
   bytes: Uint8Array,
   label: AigcRecord,
-  options: Pick<WriteLabelOptions, 'sign'> = {},
+  options: Pick<WriteLabelOptions, 'sign' | 'name'> = {},
 ): Promise<{ bytes: Uint8Array; label: AigcRecord }> {
   assertWritable(label);
   const src = new BufferSource(bytes);
-  const codec = await requireCodec(src);
+  const codec = await requireCodec(src, options.name);
   const write = requireWriter(codec);
-  const signing = options.sign ? await signForWrite(src, label, options.sign) : null;
+  const signing = options.sign ? await signForWrite(src, label, options.sign, options.name) : null;
   const record = signing?.label ?? label;
   const sink = new MemorySink();
   await write(src, sink, record);
@@ -282,9 +300,10 @@ async function signForWrite(
   src: ByteSource,
   label: AigcRecord,
   sign: NonNullable<WriteLabelOptions['sign']>,
+  name: string | undefined,
 ): Promise<Signing> {
   const algorithm = digestAlgorithmFor(sign.signer.alg);
-  const digest = await contentDigest(src, algorithm);
+  const digest = await contentDigest(src, algorithm, name);
   let signed = label;
   // The producer first: the propagator's signature covers ReservedCode1.
   for (const role of ['producer', 'propagator'] as const) {

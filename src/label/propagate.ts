@@ -3,7 +3,7 @@ import { hasErrors } from './aigc/findings.ts';
 import { validateValues } from './aigc/parse.ts';
 import { parseProviderCode } from './aigc/provider-code.ts';
 import { type AigcRecord, LABEL_MEANING, type LabelValue } from './aigc/record.ts';
-import { labelBytesResult, writeLabel } from './label-file.ts';
+import { labelBytesResult, missingContainer, writeLabel } from './label-file.ts';
 import type { LabelSigner } from './security/keys.ts';
 import type { SignerRole } from './security/security-data.ts';
 import type { TrustList } from './security/trust-list.ts';
@@ -38,6 +38,11 @@ export interface PropagateOptions {
   produceId?: string;
   /** For a path: where to write (default: replace the file atomically). */
   out?: string;
+  /**
+   * The file's name, for bytes (a path names itself): a text named `.md` or `.markdown` is Markdown and takes a front
+   * matter block; any other text is plain text, which has no metadata container.
+   */
+  name?: string;
   now?: Date;
 }
 
@@ -50,12 +55,29 @@ export type PropagationCase = 'labelled' | 'declared' | 'detected' | 'none' | 'r
 
 export interface PropagationDecision {
   case: PropagationCase;
-  /** The Label value the file carries after propagation. */
+  /**
+   * The Label of the decision, which the display states (labeling.md §6 steps 1–3): "1" for a file carrying a valid
+   * label, "2" declared, "3" detected; null for `none` and `refused`.
+   */
   label: LabelValue | null;
+  /**
+   * Case 1 only: the Label the producer's label says, which the file keeps unchanged ("2" or "3" as well as "1"):
+   * the platform writes only its own fields (§6 step 5), and a signed label may not be altered (Provisions Art. 18).
+   */
+  producerLabel?: LabelValue;
+  /** Case 3: the evidence, the platform's detection or an explicit label found in the text. Never written into the file. */
+  evidence?: DetectionEvidence;
   /** The prominent notice the platform must show next to the content, or null. */
   display: string | null;
   reason: string;
 }
+
+/**
+ * Why nothing was written: `nothing_to_write` (case none), `refused` (the file's label does not verify),
+ * `no_container` (cases 1–3 in a format with nowhere to hold a metadata label, plain text: the decision and the notice
+ * stand, the platform shows the notice and keeps the decision in its own records).
+ */
+export type NotWrittenCode = 'nothing_to_write' | 'refused' | 'no_container';
 
 export interface PropagationResult {
   decision: PropagationDecision;
@@ -63,8 +85,9 @@ export interface PropagationResult {
   reminder: string;
   /** The input as the verifier saw it. */
   verification: VerifyResult;
-  /** What was written (absent for `none` and `refused`). */
+  /** What was written; absent exactly when `notWritten` is present. */
   written?: { path?: string; bytes?: Uint8Array; label: AigcRecord };
+  notWritten?: { code: NotWrittenCode; reason: string };
   warnings: string[];
 }
 
@@ -91,6 +114,13 @@ function checkIds(o: PropagateOptions): string[] {
   return warnings;
 }
 
+/** §6 step 3: an explicit label the verifier found in the text (a prompt or corner mark) is detection evidence. */
+function explicitEvidence(v: VerifyResult): DetectionEvidence | null {
+  const found = v.explicit[0];
+  if (!found) return null;
+  return { kind: 'explicit_label', detail: `${found.kind} "${found.text}" at the ${found.position} of the text` };
+}
+
 function decide(v: VerifyResult, o: PropagateOptions): PropagationDecision {
   if (v.sites.length > 0) {
     if (!v.passed) {
@@ -102,15 +132,20 @@ function decide(v: VerifyResult, o: PropagateOptions): PropagationDecision {
         reason: `the file carries a label that does not verify (${[...new Set(errors)].join(', ')}); it is reported, not repaired`,
       };
     }
+    // labeling.md §6 step 1 (Measures Art. 6(1)): a valid label means 属于, Label "1". Step 5 has the platform write
+    // only ContentPropagator / PropagateID / ReservedCode2, keeping the producer's fields; the producer's Label is
+    // one of them, signed in ReservedCode1, and may not be altered (Provisions Art. 18, §1). So the decision is
+    // Label "1" with its notice, and the file keeps whatever Label the producer wrote.
     const kept = v.label!.Label as LabelValue;
     return {
       case: 'labelled',
-      label: kept,
+      label: '1',
+      producerLabel: kept,
       display: LABEL_MEANING['1'].zh,
       reason:
         kept === '1'
           ? 'the file carries a valid metadata label (Art. 6(1))'
-          : `the file carries a valid metadata label (Art. 6(1)) whose Label is "${kept}"; the producer's value is kept (it is signed and may not be altered, Provisions Art. 18)`,
+          : `the file carries a valid metadata label (Art. 6(1)), so 属于, Label 1; the producer's own Label "${kept}" stays in the file unchanged (the platform writes only its own fields; Provisions Art. 18)`,
     };
   }
   if (v.outcome === 'inconclusive') {
@@ -124,12 +159,17 @@ function decide(v: VerifyResult, o: PropagateOptions): PropagationDecision {
       reason: 'no label; the user declared it AI-generated (Art. 6(2))',
     };
   }
-  if (o.detected) {
+  // The platform's own detection first (it names what it found), else an explicit label in the text itself.
+  const evidence = o.detected ?? explicitEvidence(v);
+  if (evidence) {
     return {
       case: 'detected',
       label: '3',
+      evidence,
       display: LABEL_MEANING['3'].zh,
-      reason: `no label, no declaration; detection found ${o.detected.kind.replace('_', ' ')} (Art. 6(3))`,
+      reason: `no label, no declaration; detection found ${
+        evidence === o.detected ? evidence.kind.replace('_', ' ') : `an explicit label in the text (${evidence.detail})`
+      } (Art. 6(3))`,
     };
   }
   return {
@@ -143,7 +183,8 @@ function decide(v: VerifyResult, o: PropagateOptions): PropagationDecision {
 /**
  * The propagation platform's flow of Labelling Measures Art. 6 (labeling.md §6): read and verify the label, decide
  * the case, write the platform's ContentPropagator / PropagateID (and its signature in ReservedCode2) keeping the
- * producer's fields and exactly one label, and return the notice to show.
+ * producer's fields and exactly one label, and return the notice to show. A format without a metadata container
+ * (plain text) gets the decision and the notice with nothing written (`notWritten.code` `no_container`).
  */
 export async function propagate(input: string | Uint8Array, o: PropagateOptions): Promise<PropagationResult> {
   const warnings = checkIds(o);
@@ -153,7 +194,12 @@ export async function propagate(input: string | Uint8Array, o: PropagateOptions)
   });
   const decision = decide(verification, o);
   const base = { decision, reminder: DECLARATION_REMINDER, verification, warnings };
-  if (decision.case === 'none' || decision.case === 'refused') return base;
+  if (decision.case === 'none')
+    return { ...base, notWritten: { code: 'nothing_to_write', reason: 'case none: there is no label to write' } };
+  if (decision.case === 'refused') return { ...base, notWritten: { code: 'refused', reason: decision.reason } };
+  // Plain text has nowhere to hold the label: the decision and the notice stand, nothing is written.
+  const none = await missingContainer(input, typeof input === 'string' ? input : o.name);
+  if (none) return { ...base, notWritten: { code: 'no_container', reason: none } };
 
   let record: AigcRecord;
   let roles: SignerRole[] = ['propagator'];
@@ -178,6 +224,6 @@ export async function propagate(input: string | Uint8Array, o: PropagateOptions)
     const res = await writeLabel(input, record, { ...(o.out ? { out: o.out } : {}), ...sign });
     return { ...base, written: { path: res.path, label: res.label } };
   }
-  const res = await labelBytesResult(input, record, sign);
+  const res = await labelBytesResult(input, record, { ...sign, ...(o.name ? { name: o.name } : {}) });
   return { ...base, written: { bytes: res.bytes, label: res.label } };
 }

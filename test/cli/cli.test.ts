@@ -136,6 +136,26 @@ describe('hegui label on a terminal', () => {
   });
 });
 
+describe('hegui label: text files', () => {
+  it('Markdown without front matter named .md gets a front matter block; plain text is skipped', async () => {
+    const texts = join(dir, 'texts');
+    await mkdir(texts);
+    const body = '# 标题\n\n正文。\n';
+    await writeFile(join(texts, 'answer.md'), body);
+    await writeFile(join(texts, 'answer.txt'), body);
+    const out = join(dir, 'texts-out');
+    const r = await hegui(['label', texts, '--producer', P, '--out', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Labelled 1 file\(s\), skipped 1 \(no metadata container\), failed 0/);
+    const md = await readFile(join(out, 'answer.md'), 'utf8');
+    assert.match(md, /^---\nAIGC:\n[\s\S]*\n---\n# 标题\n\n正文。\n$/);
+    assert.equal((await readLabel(join(out, 'answer.md'))).label?.ContentProducer, P);
+    const named = await hegui(['label', join(texts, 'answer.txt'), '--producer', P, '--out', join(dir, 'x')]);
+    assert.equal(named.code, 1);
+    assert.match(named.stdout + named.stderr, /plain text has no metadata container/);
+  });
+});
+
 describe('hegui inspect', () => {
   it('shows the label and its placement, as text and as JSON', async () => {
     const f = join(dir, 'out1/a.png');

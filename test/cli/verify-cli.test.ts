@@ -191,6 +191,36 @@ describe('hegui propagate', () => {
   });
 });
 
+describe('hegui propagate: plain text', () => {
+  it('the decision and the notice with nothing written (no metadata container): exit 0, written false and why', async () => {
+    await writeFile(at('answer.txt'), '本内容由人工智能生成。\n今天天气很好。\n');
+    const args = (...extra: string[]) => [
+      'propagate',
+      at('answer.txt'),
+      '--platform',
+      PLATFORM,
+      '--propagate-id',
+      'u-3',
+      '--out',
+      at('answer-out.txt'),
+      ...extra,
+    ];
+    const found = await hegui(args('--json'));
+    assert.equal(found.code, 0, found.stderr);
+    const j = JSON.parse(found.stdout);
+    assert.deepEqual([j.decision.case, j.decision.label, j.decision.display], ['detected', '3', '疑似AI生成合成内容']);
+    assert.equal(j.decision.evidence.kind, 'explicit_label');
+    assert.equal(j.written, false);
+    assert.equal(j.notWritten.code, 'no_container');
+    await assert.rejects(stat(at('answer-out.txt')), 'nothing is written');
+    const declared = await hegui(args('--declared-ai'));
+    assert.equal(declared.code, 0, declared.stderr);
+    assert.match(declared.stdout, /decision: declared \(Label 2\)/);
+    assert.match(declared.stdout, /show next to the content: 可能为AI生成合成内容/);
+    assert.match(declared.stdout, /not written: plain text has no metadata container/);
+  });
+});
+
 describe('hegui audit', () => {
   it('HTML (self-contained: table and SVG charts, no script) and JSON; exit 1 when a file fails', async () => {
     await mkdir(at('outputs'));
@@ -199,11 +229,24 @@ describe('hegui audit', () => {
     // Plain text has no metadata container: it is verified by its explicit label, and this one has none.
     await writeFile(at('outputs', 'readme.txt'), 'no label here');
     await writeFile(at('outputs', 'answer.txt'), '本内容由人工智能生成。\n今天天气很好。');
+    // Formats no codec recognises: not audited, not counted, but listed per extension and by path.
+    const binary = Buffer.from([0x50, 0x4b, 0x05, 0x00, 0xff, 0x00, 0x13]);
+    for (const f of ['a.ZIP', 'b.zip', 'blob']) await writeFile(at('outputs', f), binary);
     const html = at('audit.html');
     const r = await hegui(['audit', at('outputs'), '--trust', at('trust.json'), '--html', html, '--json']);
     assert.equal(r.code, 1);
     const report = JSON.parse(r.stdout);
     assert.equal(report.summary.files, 5);
+    assert.equal(report.skipped, 3);
+    assert.deepEqual(report.skippedByExtension, { '.zip': 2, '(none)': 1 });
+    assert.deepEqual(report.skippedFiles.map((f: string) => f.slice(at('outputs').length + 1)).sort(), [
+      'a.ZIP',
+      'b.zip',
+      'blob',
+    ]);
+    assert.equal(report.summary.byFinding.format_unknown, undefined, 'skipped files are not findings');
+    const text = await hegui(['audit', at('outputs'), '--trust', at('trust.json')]);
+    assert.match(text.stdout, /3 not audited \(format not recognised: \.zip 2, \(none\) 1\)/);
     assert.equal(report.summary.passed, 3);
     assert.equal(report.summary.byFormat['Plain text'].files, 2);
     assert.equal(report.summary.byFinding.signature_invalid.files, 1);
@@ -213,6 +256,10 @@ describe('hegui audit', () => {
     assert.match(page, /<svg[^>]*role="img"/);
     assert.match(page, /<table>/);
     assert.match(page, /signature_invalid/);
+    assert.match(
+      page,
+      /Not audited: format not recognised \(3\)[\s\S]*\.zip: 2, \(none\): 1[\s\S]*<li>[^<]*blob<\/li>/,
+    );
     assert.doesNotMatch(page, /<script|<link|src="http/i);
   });
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import { detectFormat, labelBytes, readLabel, serializeBare } from '../../src/index.ts';
+import { detectFormat, labelBytes, readLabel, serializeBare, writeLabel } from '../../src/index.ts';
 import { htmlAigc, markdown, svgExiftoolAigc, yamlAigc } from '../conformance/fixtures/text-build.ts';
 import { pixelHash } from '../support/media.ts';
 import { file, labelled, next, old, reads, refused, rejectsWith } from './docs-support.ts';
@@ -59,12 +59,40 @@ describe('Markdown front matter', () => {
     await refused(seq, 'format_unsupported');
   });
 
-  it('Markdown without front matter is plain text: recognised, not written, with a message to act on', async () => {
-    const p = await file('bare.md', '# Title\n\nAI 生成的正文。\n');
-    assert.equal((await detectFormat(p))?.codec, 'text');
+  it('Markdown without front matter: plain text by its bytes; named .md, it gets a front matter block', async () => {
+    const body = '# Title\n\nAI 生成的正文。\n';
+    const p = await file('bare.md', body);
+    assert.equal((await detectFormat(p))?.codec, 'text', 'the bytes alone say plain text');
+    assert.equal((await detectFormat(p, p))?.codec, 'markdown');
     await reads(p, []);
-    await refused(p, 'format_unsupported');
-    await assert.rejects(labelBytes(await readFile(p), next), /plain text has no metadata container/);
+    const out = await labelled(p);
+    const text = await readFile(out, 'utf8');
+    assert.match(text, /^---\nAIGC:\n( {2}\w+: "(?:[^"\\]|\\.)*"\n){7}---\n/);
+    assert.equal(text.slice(text.indexOf('\n---\n') + 5), body, 'the body follows byte for byte');
+    assert.equal(await yamlAigc(out), JSON.stringify(next));
+    // Relabelling replaces the entry in the block now there; the bytes are those of a first labelling.
+    const again = `${out}.again`;
+    await writeLabel(out, next, { out: again });
+    assert.ok((await readFile(again)).equals(await readFile(out)));
+    // Bytes with a name, and the CRLF and BOM of the text kept.
+    const crlf = Buffer.from(`\uFEFF${body.replace(/\n/g, '\r\n')}`);
+    const named = Buffer.from(await labelBytes(crlf, next, { name: 'notes.markdown' }));
+    assert.equal(named.subarray(0, 9).toString('latin1'), '\xEF\xBB\xBF---\r\nA');
+    assert.ok(named.subarray(named.indexOf('\r\n---\r\n') + 7).equals(crlf.subarray(3)));
+  });
+
+  it('text not named .md or .markdown stays plain text: refused with a message to act on', async () => {
+    const body = '# Title\n\nAI 生成的正文。\n';
+    for (const name of ['bare.txt', 'bare.mdx', 'md', 'notes.md.txt']) {
+      const p = await file(name, body);
+      assert.equal((await detectFormat(p, p))?.codec, 'text', name);
+      await refused(p, 'format_unsupported');
+    }
+    await assert.rejects(labelBytes(Buffer.from(body), next), /plain text has no metadata container/);
+    await assert.rejects(labelBytes(Buffer.from(body), next, { name: 'a.txt' }), /plain text has no metadata/);
+    // A name never overrides magic bytes.
+    const pdf = await file('fake.md', '%PDF-1.7\n');
+    assert.equal((await detectFormat(pdf, pdf))?.codec, 'pdf');
   });
 });
 

@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   type AigcRecord,
   createLabel,
+  detectFormat,
   isHeguiError,
   labelBytes,
   parseLabelText,
@@ -83,7 +84,8 @@ for (const f of allFixtures) {
 
     it('sniffs by magic bytes and starts without a label', async () => {
       const r = await readLabel(original);
-      assert.equal(r.format.codec, f.codec);
+      assert.equal(r.format.codec, f.startsAs ?? f.codec);
+      assert.equal((await detectFormat(original, original))?.codec, f.codec, 'with its name');
       assert.equal(r.sites.length, 0);
       assert.deepEqual(
         r.findings.map((x) => x.code),
@@ -115,7 +117,7 @@ for (const f of allFixtures) {
     it("labelBytes gives the same bytes as writeLabel, and leaves the caller's Buffer as it was", async () => {
       const input = await readFile(original);
       const copy = Buffer.from(input);
-      const viaBytes = await labelBytes(input, first);
+      const viaBytes = await labelBytes(input, first, { name: original });
       assert.ok(input.equals(copy), 'labelBytes changed the bytes it was given');
       const out = join(dir, 'again.bin');
       await writeLabel(original, first, { out });

@@ -1,6 +1,7 @@
 /**
  * Every file in ../shared/testdata/labels that is in a format the codecs read: real vendor outputs (Doubao, Jimeng)
- * and the AigcTotal verifier fixtures, each read and its label and findings asserted against MANIFEST.tsv.
+ * and the AigcTotal verifier fixtures, each read and its label and findings asserted against MANIFEST.tsv; the real
+ * outputs also against the exiftool reading stored beside them (`*.exiftool.json`).
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -9,7 +10,11 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseLabelText, readLabel } from '../../src/index.ts';
 
-const dir = fileURLToPath(new URL('../../../shared/testdata/labels/', import.meta.url));
+/** Beside the repository (../shared/testdata/labels), or $HEGUI_TESTDATA/labels when the checkout lives elsewhere. */
+const dir = join(
+  process.env['HEGUI_TESTDATA'] ?? fileURLToPath(new URL('../../../shared/testdata/', import.meta.url)),
+  'labels',
+);
 const manifest = join(dir, 'MANIFEST.tsv');
 
 interface Row {
@@ -95,6 +100,17 @@ describe('real labelled files from ../shared/testdata/labels', {
         assert.deepEqual(r.label, parseLabelText(row.json).record);
         assert.deepEqual(r.findings, []);
         assert.deepEqual(r.sites[0]!.parsed.findings, []);
+        // exiftool's reading, stored with the file: the same tag text (XMP-TC260:Aigc) and the same image.
+        const reference = row.file.replace(/\.png$/, '.exiftool.json');
+        const [tags] = JSON.parse(readFileSync(join(dir, reference), 'utf8')) as Record<string, unknown>[];
+        assert.equal(tags!['XMP-TC260:Aigc'], r.sites[0]!.text, `${reference}: exiftool read other label text`);
+        assert.deepEqual(r.label, parseLabelText(String(tags!['XMP-TC260:Aigc'])).record);
+        assert.deepEqual(
+          Object.keys(tags!).filter((k) => /aigc|tc260/i.test(k)),
+          ['XMP-TC260:Aigc'],
+          'exiftool saw one label, as Hegui did',
+        );
+        assert.equal(tags!['File:FileType'], 'PNG');
         return;
       }
       assert.ok(want, `no expectation written for ${row.file}`);

@@ -1,13 +1,14 @@
 /**
- * The verifier: every finding code triggered by a file made for it, the verdict model, and tampering — a changed
- * pixel or sample, an edited label, a stripped label, expired and unknown keys. One real producer's signed label
- * (StepFun, ReservedCode1 over the SM3 digest of the App. A.1 message) is checked as found.
+ * The verifier: every finding code triggered by a file made for it (PNG, and the document codecs: PDF, DOCX, HTML,
+ * Markdown), the verdict model, and tampering — a changed pixel, sample or byte of text, an edited label, a label
+ * stripped by another tool, expired and unknown keys. One real producer's signed label (StepFun, ReservedCode1 over the
+ * SM3 digest of the App. A.1 message) is checked as found.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import sharp from 'sharp';
 import {
@@ -24,7 +25,10 @@ import {
   verify,
 } from '../../src/index.ts';
 import { checkSignature } from '../../src/label/security/check.ts';
-import { ffmpeg } from '../support/media.ts';
+import { customProp, customXml, ooxmlParts, zipParts } from '../conformance/fixtures/ooxml-build.ts';
+import { handPdf } from '../conformance/fixtures/pdf-build.ts';
+import { toolOk } from '../conformance/fixtures/tools.ts';
+import { exiftool, ffmpeg } from '../support/media.ts';
 import { aigcText, pngWith } from '../support/png-text.ts';
 
 const P = '001191440300708461136T1XGW3';
@@ -44,6 +48,15 @@ function has(r: VerifyResult, code: string, severity: string): void {
   assert.ok(f, `no ${code} among ${codes(r).join(', ')}`);
   assert.equal(f.severity, severity, `${code} has severity ${f.severity}`);
 }
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hegui-verify-'));
+});
+after(async () => {
+  await exiftool.end();
+  await rm(dir, { recursive: true, force: true });
+});
 
 const png = () => pngWith();
 const pngLabel = async (text: string) => pngWith(aigcText(text));
@@ -94,6 +107,32 @@ describe('verify: where the label is and how many', () => {
     const r = await verify(await pngLabel(''));
     has(r, 'label_shell_empty', 'error');
     assert.equal(r.outcome, 'inconclusive');
+  });
+});
+
+describe('verify: explicit labels in text', () => {
+  const prompt = '本内容由人工智能生成。\n\n正文。\n';
+  it('plain text: the explicit label is the label (compliant); none → not_found', async () => {
+    const r = await verify(Buffer.from(prompt));
+    assert.equal(r.format?.codec, 'text');
+    assert.equal(r.outcome, 'compliant');
+    assert.deepEqual(
+      r.explicit.map((e) => [e.kind, e.position, e.text]),
+      [['prompt', 'prefix', '人工智能生成']],
+    );
+    const none = await verify(Buffer.from('正文。\n'));
+    assert.equal(none.outcome, 'not_found');
+    has(none, 'no_label', 'error');
+  });
+
+  it('Markdown and HTML: an explicit label is recorded as evidence; the metadata label is still required', async () => {
+    const md = await verify(Buffer.from(`---\ntitle: x\n---\n${prompt}`));
+    const html = await verify(Buffer.from(`<!doctype html><html><head></head><body><p>${prompt}</p></body></html>`));
+    for (const r of [md, html]) {
+      assert.equal(r.outcome, 'not_found', r.format?.codec);
+      has(r, 'no_label', 'error');
+      assert.equal(r.explicit.length, 1);
+    }
   });
 });
 
@@ -327,5 +366,152 @@ describe("verify: a real producer's signature (StepFun Markdown export, SM3withS
     assert.equal(ok.report.binding?.status, 'absent');
     const bad = await checkSignature({ ...stepfun, ProduceID: '142569260085903361' }, 'producer', ctx);
     assert.equal(bad.report.status, 'invalid');
+  });
+});
+
+/** A signed document (or any file) and the trust list for its producer. */
+async function signedFile(bytes: Uint8Array, name?: string): Promise<Buffer> {
+  return Buffer.from((await labelBytesResult(bytes, label, { sign: { signer }, ...(name ? { name } : {}) })).bytes);
+}
+
+/** Replace `from` by `to` (same length) in the bytes, once, where `from` occurs after `after`. */
+function replaceOnce(b: Buffer, from: string, to: string, after = 0): Buffer {
+  assert.equal(Buffer.byteLength(from), Buffer.byteLength(to));
+  const at = b.indexOf(from, after);
+  assert.ok(at >= 0, `${from} not found`);
+  return Buffer.concat([b.subarray(0, at), Buffer.from(to), b.subarray(at + Buffer.byteLength(from))]);
+}
+
+const MARKDOWN = '---\ntitle: "Report"\n---\n# 报告\n\nThe quarterly numbers rose.\n';
+const HTML =
+  '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>Report</title></head><body><p>The quarterly numbers rose.</p></body></html>\n';
+
+describe('tampering with a signed document: one byte of text changed → content_changed', () => {
+  const cases: [string, () => Promise<Buffer>, string, string][] = [
+    ['Markdown', async () => Buffer.from(MARKDOWN), 'numbers rose', 'numbers rosf'],
+    ['HTML', async () => Buffer.from(HTML), 'numbers rose', 'numbers rosf'],
+    // The page's text is in an uncompressed content stream: one letter changed, every offset the same.
+    ['PDF', async () => handPdf(), '(Hegui page 1)', '(Hegui page 7)'],
+  ];
+  for (const [name, make, from, to] of cases) {
+    it(name, async () => {
+      const signed = await signedFile(await make());
+      const trust = await trustFor({});
+      assert.equal((await verify(signed, { trust })).outcome, 'compliant');
+      const changed = replaceOnce(signed, from, to);
+      const r = await verify(changed, { trust });
+      assert.equal(r.outcome, 'noncompliant');
+      assert.deepEqual(codes(r, 'error'), ['content_changed']);
+      assert.equal(r.signatures[0]!.status, 'valid', 'the label itself is intact');
+      assert.equal(r.signatures[0]!.binding?.status, 'mismatch');
+    });
+  }
+});
+
+describe('verifier findings through the document codecs', () => {
+  const json = (over: Partial<AigcRecord> = {}) => full(over);
+
+  it('PDF: malformed JSON in the Info dictionary → malformed_json', async () => {
+    const r = await verify(handPdf({ info: '<< /Title (Report) /AIGC ({"Label":"1",) >>' }));
+    assert.equal(r.format?.codec, 'pdf');
+    has(r, 'malformed_json', 'error');
+    assert.equal(r.sites[0]!.placement, 'pdf.info');
+    assert.equal(r.outcome, 'noncompliant');
+  });
+
+  it('DOCX: two AIGC custom properties that disagree → multiple_labels, labels_disagree', async () => {
+    const props = customProp(2, 'AIGC', json()) + customProp(3, 'AIGC', json({ ProduceID: 'order-43' }));
+    const path = await zipParts(join(dir, 'two.docx'), ooxmlParts('docx', customXml(props)));
+    const r = await verify(path);
+    assert.equal(r.format?.codec, 'ooxml');
+    has(r, 'multiple_labels', 'error');
+    has(r, 'labels_disagree', 'error');
+    assert.equal(r.sites.length, 2);
+  });
+
+  it('HTML: a meta with two of the seven fields → missing_field for each of the other five', async () => {
+    const content = JSON.stringify({ Label: '1', ContentProducer: P }).replace(/"/g, '&quot;');
+    const r = await verify(Buffer.from(HTML.replace('</title>', `</title><meta name="AIGC" content="${content}">`)));
+    assert.equal(r.format?.codec, 'html');
+    assert.deepEqual(
+      r.findings.filter((f) => f.code === 'missing_field').map((f) => f.field),
+      ['ProduceID', 'ReservedCode1', 'ContentPropagator', 'PropagateID', 'ReservedCode2'],
+    );
+    assert.equal(r.outcome, 'noncompliant');
+  });
+
+  it('Markdown: Label "4" and a space in ProduceID → label_value_invalid, charset_violation', async () => {
+    const entry = `AIGC: ${json({ Label: '4', ProduceID: 'order 42' })}`;
+    const r = await verify(Buffer.from(MARKDOWN.replace('---\n#', `${entry}\n---\n#`)));
+    assert.equal(r.format?.codec, 'markdown');
+    has(r, 'label_value_invalid', 'error');
+    has(r, 'charset_violation', 'error');
+  });
+});
+
+describe('tampering: the label stripped by another tool → no label', () => {
+  /** Verify `signed` passes, strip it with `strip`, verify again: no label, and no signature left to check. */
+  async function stripped(signed: Uint8Array, strip: (path: string) => Promise<void>, name: string) {
+    const trust = await trustFor({});
+    assert.equal((await verify(signed, { trust })).outcome, 'compliant', 'the signed file passes first');
+    const path = join(dir, name);
+    await writeFile(path, signed);
+    await strip(path);
+    const r = await verify(path, { trust });
+    assert.equal(r.outcome, 'not_found');
+    assert.deepEqual(codes(r, 'error'), ['no_label']);
+    assert.deepEqual(r.sites, []);
+    assert.deepEqual(r.signatures, []);
+    return r;
+  }
+
+  it('PNG: exiftool deletes the metadata (the XMP chunk holding the label)', async () => {
+    const r = await stripped(await signedPng(), async (p) => void (await exiftool.deleteAllTags(p)), 'stripped.png');
+    assert.equal(r.format?.codec, 'png');
+  });
+
+  it('Markdown: the AIGC entry cut out of the front matter with a text edit', async () => {
+    const strip = async (p: string) => {
+      const text = await readFile(p, 'utf8');
+      const cut = text.replace(/^AIGC:[^\n]*\n(?:[ \t]+[^\n]*\n)*/m, '');
+      assert.notEqual(cut, text);
+      await writeFile(p, cut);
+    };
+    const r = await stripped(await signedFile(Buffer.from(MARKDOWN)), strip, 'stripped.md');
+    assert.equal(r.format?.codec, 'markdown');
+    assert.equal(await readFile(join(dir, 'stripped.md'), 'utf8'), MARKDOWN);
+  });
+
+  it('PDF: the incremental update holding the label cut off at the previous %%EOF', async () => {
+    const strip = async (p: string) => {
+      const b = await readFile(p);
+      const previous = b.lastIndexOf('%%EOF', b.lastIndexOf('%%EOF') - 1);
+      assert.ok(previous > 0);
+      await writeFile(p, b.subarray(0, b.indexOf('\n', previous) + 1));
+    };
+    const r = await stripped(await signedFile(handPdf()), strip, 'stripped.pdf');
+    assert.equal(r.format?.codec, 'pdf');
+    await toolOk('qpdf', ['--check', join(dir, 'stripped.pdf')]);
+  });
+
+  it('WAV: the AIGC chunk removed by a RIFF walk in Python, the RIFF size fixed', async () => {
+    const src = join(dir, 'tone-src.wav');
+    await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=0.2:sample_rate=8000', '-c:a', 'pcm_s16le', src]);
+    const riffStrip = `
+import struct, sys
+b = open(sys.argv[1], 'rb').read()
+out, p = [b[:12]], 12
+while p + 8 <= len(b):
+    cid, size = b[p:p+4], struct.unpack('<I', b[p+4:p+8])[0]
+    end = p + 8 + size + (size & 1)
+    if cid != b'AIGC': out.append(b[p:end])
+    p = end
+body = b''.join(out)
+open(sys.argv[1], 'wb').write(body[:4] + struct.pack('<I', len(body) - 8) + body[8:])
+`;
+    const strip = async (p: string) => void (await toolOk('python3', ['-c', riffStrip, p]));
+    const r = await stripped(await signedFile(await readFile(src)), strip, 'stripped.wav');
+    assert.equal(r.format?.codec, 'wav');
+    assert.ok((await readFile(join(dir, 'stripped.wav'))).equals(await readFile(src)), 'exactly the label removed');
   });
 });

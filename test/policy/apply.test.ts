@@ -312,3 +312,20 @@ describe('applyPolicy: content without its explicit label on the user request (L
     assert.ok(!names.includes('refused.png') && !names.includes('refused.jsonl'), names.join(', '));
   });
 });
+
+describe('applyPolicy: Markdown without front matter', () => {
+  it('named .md: the explicit label in the text, the metadata label in a new front matter block', async () => {
+    const body = '# Notes\n\nA paragraph of generated text.\n';
+    await writeFile(inp('bare.md'), body);
+    const out = join(dir, 'out/bare.md');
+    const r = await applyPolicy(inp('bare.md'), defaultPolicy(), 'text-dialogue-writing', opts(out, 'md-1'));
+    assert.equal(r.medium, 'text');
+    assert.equal(r.metadata.written, true);
+    const text = await readFile(out, 'utf8');
+    assert.match(text, /^---\nAIGC:\n/);
+    assert.equal((await readLabel(out)).label?.ProduceID, 'md-1');
+    const m = await measureTextLabel(out);
+    assert.equal(m.labels[0]?.position, 'prefix', 'the explicit label opens the body, after the front matter');
+    assert.ok(text.endsWith(body.slice(body.indexOf('\n'))), 'the rest of the body is kept');
+  });
+});

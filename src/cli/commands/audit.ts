@@ -83,14 +83,16 @@ async function auditCommand(paths: string[], o: AuditOptions, io: Output): Promi
   const wanted = size ?? inputs.length;
   const progress = createProgress(Math.min(wanted, inputs.length), { enabled: !o.json });
   const rows: VerifyRow[] = [];
-  let skipped = 0;
-  // Draw files until the sample holds `wanted` files of recognised formats (others in folders are skipped).
+  const skipped: string[] = [];
+  // Draw files until the sample holds `wanted` files of recognised formats (others in folders are skipped, and listed).
   for (let next = 0; rows.length < wanted && next < order.length; ) {
     const batch: InputFile[] = order.slice(next, next + (wanted - rows.length));
     next += batch.length;
     const got = await verifyFiles(batch, { ...(trust ? { trust } : {}), jobs, progress });
-    rows.push(...got.filter((r): r is VerifyRow => r !== undefined));
-    skipped += got.length - got.filter(Boolean).length;
+    got.forEach((r, i) => {
+      if (r) rows.push(r);
+      else skipped.push(batch[i]!.path);
+    });
   }
   progress.done();
   if (rows.length === 0) throw new HeguiError('usage', 'no file in a format Hegui recognises');
@@ -118,6 +120,11 @@ async function auditCommand(paths: string[], o: AuditOptions, io: Output): Promi
   return report.summary.failed === 0 ? 0 : 1;
 }
 
+const extensions = (r: AuditReport): string =>
+  Object.entries(r.skippedByExtension)
+    .map(([ext, n]) => `${ext} ${n}`)
+    .join(', ');
+
 function summaryText(r: AuditReport, html: string | undefined): string {
   const s = r.summary;
   const lines = [
@@ -125,7 +132,7 @@ function summaryText(r: AuditReport, html: string | undefined): string {
       `${s.passed} passed, ${s.failed} failed, pass rate ${(s.passRate * 100).toFixed(1)}%`,
     `  outcomes: ${s.outcomes.compliant} compliant, ${s.outcomes.noncompliant} noncompliant, ` +
       `${s.outcomes.inconclusive} inconclusive, ${s.outcomes.not_found} without a label, ${s.unreadable} unreadable` +
-      (r.skipped ? `; ${r.skipped} skipped (format not recognised)` : ''),
+      (r.skipped ? `; ${r.skipped} not audited (format not recognised: ${extensions(r)})` : ''),
     '  by format:',
     ...Object.entries(s.byFormat).map(([name, v]) => `    ${name}: ${v.passed}/${v.files} passed`),
   ];

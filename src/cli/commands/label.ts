@@ -90,7 +90,8 @@ async function labelOne(
   const base: LabelFileResult = { file: input.path, status: 'labelled' };
   if (!input.explicit) {
     // In a folder walk, files without a metadata container (unknown formats, plain text) are skipped, not failed.
-    const format = await detectFormat(input.path);
+    // The name counts for text: a `.md` file without front matter is Markdown and gets one.
+    const format = await detectFormat(input.path, input.path);
     if (!format) return { ...base, status: 'skipped', reason: 'not a supported format' };
     if (format.codec === 'text') return { ...base, status: 'skipped', reason: 'plain text: no metadata container' };
   }

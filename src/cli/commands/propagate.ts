@@ -1,8 +1,9 @@
 /**
  * `hegui propagate <file> --platform CODE --propagate-id ID …`: what a propagation platform does with an upload
  * (Labelling Measures Art. 6): verify the label, decide the case, add the platform's propagation fields (and its
- * signature), and print the notice to show. Exit 0 when done (including "nothing to write"), 1 when the file's label
- * does not verify (reported, never repaired), 2 for a usage error.
+ * signature), and print the notice to show. Exit 0 when decided (including "nothing to write" and plain text, which has
+ * no metadata container: the notice is still shown), 1 when the file's label does not verify (reported, never
+ * repaired), 2 for a usage error.
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -94,7 +95,8 @@ function toJson(file: string, r: PropagationResult): unknown {
     file,
     decision: r.decision,
     reminder: r.reminder,
-    written: r.written ? { path: r.written.path, label: r.written.label } : null,
+    written: r.written ? { path: r.written.path, label: r.written.label } : false,
+    notWritten: r.notWritten ?? null,
     verification: r.verification,
   };
 }
@@ -103,6 +105,7 @@ function describe(file: string, r: PropagationResult): string {
   const d = r.decision;
   const lines = [`${file}`, `  decision: ${d.case}${d.label ? ` (Label ${d.label})` : ''}: ${d.reason}`];
   if (d.display) lines.push(`  show next to the content: ${d.display}`);
+  if (r.notWritten?.code === 'no_container') lines.push(`  not written: ${r.notWritten.reason}`);
   if (d.case === 'refused') {
     for (const f of errorsIn(r.verification.findings)) lines.push(`  error: ${f.message} [${f.code}]`);
   }

@@ -87,6 +87,9 @@ export function describeRow(r: VerifyRow): string {
   x.sites.forEach((s, i) => {
     lines.push(`  site ${i + 1}: ${s.placement}${s.normative ? ' (normative)' : ''} at byte ${s.offset}`);
   });
+  for (const e of x.explicit.slice(0, 3)) {
+    lines.push(`  explicit label in the text: ${e.kind} ${JSON.stringify(e.text)} at the ${e.position}`);
+  }
   if (x.label) {
     for (const f of AIGC_FIELDS) {
       if (f.startsWith('Reserved')) continue;

@@ -50,6 +50,17 @@ export interface Codec {
   readonly kind: MediaKind;
   readonly mimeTypes: readonly string[];
   readonly extensions: readonly string[];
+  /**
+   * Set on a format with nowhere to hold a metadata label (plain text): why, in words a user can act on. A caller that
+   * must still act on such a file (a propagation platform shows its notice) reports this instead of writing.
+   */
+  readonly noContainer?: string;
+  /**
+   * File name extensions under which this codec takes a file the bytes call plain text as its own and gives it a
+   * container when writing (Markdown: `.md` text without front matter gets a new front matter block). Consulted only
+   * when a caller passes the file's name to the registry; magic bytes are never overridden.
+   */
+  readonly adoptsPlainText?: readonly string[];
   sniff(src: ByteSource): boolean | Promise<boolean>;
   read(src: ByteSource): Promise<CodecReadResult>;
   write?(src: ByteSource, out: ByteSink, label: AigcRecord, options?: WriteOptions): Promise<void>;

@@ -21,16 +21,31 @@ export function codecById(id: string): Codec | undefined {
   return codecs.find((c) => c.id === id);
 }
 
-/** The codec whose magic bytes match, or undefined. The file name is never consulted. */
-export async function sniffCodec(src: ByteSource): Promise<Codec | undefined> {
+/**
+ * The codec whose magic bytes match, or undefined. A file name, when the caller passes one (the write paths do), is
+ * consulted only when the bytes say the file has no metadata container: a codec that adopts plain text under that
+ * extension then takes it (a Markdown file without front matter gets one written). Magic bytes are never overridden.
+ */
+export async function sniffCodec(src: ByteSource, name?: string): Promise<Codec | undefined> {
   for (const c of codecs) {
+    let match = false;
     try {
-      if (await c.sniff(src)) return c;
+      match = await c.sniff(src);
     } catch {
       // A sniffer that cannot make sense of the bytes simply does not match.
     }
+    if (match) return (name !== undefined && c.noContainer ? adopterOf(name) : undefined) ?? c;
   }
   return undefined;
+}
+
+/** The codec that adopts plain text under this file name's extension, if any. */
+function adopterOf(name: string): Codec | undefined {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const dot = base.lastIndexOf('.');
+  if (dot <= 0) return undefined;
+  const ext = base.slice(dot + 1).toLowerCase();
+  return codecs.find((c) => c.adoptsPlainText?.includes(ext));
 }
 
 export function knownExtensions(): Set<string> {

@@ -214,7 +214,8 @@ async function writeExplicit(
     }
     case 'text': {
       const r = await labelTextFile(file, temp, { ...x.text, format: 'auto' });
-      const written = m.metadata ? (await writeLabel(temp, label, sign)).label : null;
+      // The temporary file's name says nothing: the input's decides whether a text is Markdown (`.md`).
+      const written = m.metadata ? (await writeLabel(temp, label, { ...sign, name: file })).label : null;
       return {
         explicit: {
           applied: true,

@@ -7,10 +7,10 @@ import { ioError } from '../io/source.ts';
 import { detectFormat, type FormatInfo } from '../label-file.ts';
 
 /**
- * The medium of a file, by its bytes (never its name): which explicit-label renderer it needs. `text` is plain text,
- * Markdown and HTML (an explicit text label; a metadata label only where the codec has a container: Markdown with
- * front matter, HTML documents); `document` is everything else the codecs know (PDF, Office, SVG), which gets the
- * metadata label but has no explicit renderer in this version.
+ * The medium of a file, by its bytes: which explicit-label renderer it needs. `text` is plain text, Markdown and HTML
+ * (an explicit text label; a metadata label only where the codec has a container: Markdown with front matter or named
+ * `.md`/`.markdown`, which gets one, HTML documents); `document` is everything else the codecs know (PDF, Office, SVG),
+ * which gets the metadata label but has no explicit renderer in this version.
  */
 export type PolicyMedium = 'image' | 'video' | 'audio' | 'text' | 'document';
 export const POLICY_MEDIA: readonly PolicyMedium[] = ['image', 'video', 'audio', 'text', 'document'];
@@ -43,8 +43,9 @@ async function head(path: string): Promise<Uint8Array> {
 /** Audio first (an M4A is an `ftyp` file too), then image or video by magic bytes, then the codecs' formats. */
 export async function mediumOf(path: string): Promise<MediumOf> {
   const h = await head(path);
-  const format = await detectFormat(path);
-  const metadata = !!format && format.codec !== 'text' && !!codecById(format.codec)?.write;
+  const format = await detectFormat(path, path);
+  const codec = format ? codecById(format.codec) : undefined;
+  const metadata = !!codec?.write && !codec.noContainer;
   const media = looksLikeAudio(h) ? 'audio' : sniffMedia(h);
   if (media) return { medium: media, format, metadata };
   if (!format) throw new HeguiError('format_unknown', 'the file is not in a format Hegui recognises (by its bytes)');

@@ -12,8 +12,10 @@ export type DigestAlgorithm = 'sm3' | 'sha256';
  * label. Codecs replace the label instead of appending one, so the labelled file, the file before labelling and every
  * later relabelling have the same canonical form, while any change to the media changes it.
  */
-export async function contentDigest(src: ByteSource, algorithm: DigestAlgorithm): Promise<Uint8Array> {
-  const codec = await sniffCodec(src);
+export async function contentDigest(src: ByteSource, algorithm: DigestAlgorithm, name?: string): Promise<Uint8Array> {
+  // The name matters only for a text its extension adopts (a `.md` file without front matter, before labelling): its
+  // canonical form is then the front matter block the codec would add, with the placeholder label, and the body.
+  const codec = await sniffCodec(src, name);
   if (!codec) throw new HeguiError('format_unknown', 'the file is not in a format Hegui recognises');
   if (!codec.write) {
     throw new HeguiError('format_unsupported', `${codec.name} files cannot be written, so they cannot be bound`);

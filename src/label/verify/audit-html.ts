@@ -74,6 +74,17 @@ function fileRow(e: AuditEntry): string {
   );
 }
 
+/** The files left out because no codec recognises their format: per extension, then every path. */
+function skippedSection(report: AuditReport): string {
+  if (!report.skipped) return '';
+  const per = Object.entries(report.skippedByExtension)
+    .map(([ext, n]) => `${esc(ext)}: ${n}`)
+    .join(', ');
+  return `<h2>Not audited: format not recognised (${report.skipped})</h2>
+<p>${per}. Name a file on the command line to have it verified (it then fails with format_unknown).</p>
+<ul>${report.skippedFiles.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>`;
+}
+
 export function renderAuditHtml(report: AuditReport): string {
   const s = report.summary;
   const findingBars: Bar[] = Object.entries(s.byFinding)
@@ -114,7 +125,7 @@ span.error{color:${COLOUR.error}}span.warning{color:${COLOUR.warning}}td:first-c
 <h1>AIGC 标识核验报告 · GB 45438-2025 metadata label audit</h1>
 <p class="meta">Generated ${esc(report.generatedAt)} by Hegui ${esc(report.tool.version)} over ${esc(sample)} in ${esc(report.inputs.join(', '))}.
 Trust list: ${report.trustList ? esc(report.trustList) : 'none (signatures are checked against the keys the labels carry)'}.
-${report.skipped ? `${report.skipped} file(s) of formats Hegui does not recognise were skipped.` : ''}</p>
+${report.skipped ? `${report.skipped} file(s) of formats Hegui does not recognise were not audited (listed below).` : ''}</p>
 <div class="cards">
 ${card('files', String(s.files))}${card('passed', String(s.passed), 'good')}${card('failed', String(s.failed), s.failed ? 'bad' : '')}${card('pass rate', pct(s.passRate), s.passRate === 1 ? 'good' : 'bad')}
 ${card('compliant', String(s.outcomes.compliant))}${card('noncompliant', String(s.outcomes.noncompliant))}${card('inconclusive', String(s.outcomes.inconclusive))}${card('no label', String(s.outcomes.not_found))}${card('unreadable', String(s.unreadable))}
@@ -131,6 +142,7 @@ ${formatBars.length ? barChart('files per format', formatBars) : '<p>No files.</
 <tbody>
 ${report.files.map(fileRow).join('\n')}
 </tbody></table>
+${skippedSection(report)}
 </body></html>
 `;
 }

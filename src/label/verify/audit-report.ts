@@ -17,15 +17,39 @@ export interface AuditReport {
   trustList: string | null;
   /** Present when a sample was drawn: how many files were found, how many audited, the seed to draw them again. */
   sample: { population: number; size: number; seed: number } | null;
-  /** Files met in the folders whose format no codec recognises: not audited. */
+  /**
+   * Files met in the folders whose format no codec recognises: not audited, and not counted in the summary (a folder
+   * of outputs also holds sidecars, logs, archives). Reported by number, per extension (`.zip`, `(none)`) and by
+   * path, so an auditor sees what was left out and can name a file to have it verified (then a failure,
+   * `format_unknown`).
+   */
   skipped: number;
+  skippedByExtension: Record<string, number>;
+  skippedFiles: string[];
   summary: VerifySummary & { unreadable: number };
   files: AuditEntry[];
 }
 
+/** Counts per lower-cased extension (`.zip`), `(none)` for a name without one; the most frequent first. */
+function byExtension(files: readonly string[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const f of files) {
+    const base = f.split(/[\\/]/).pop() ?? f;
+    const dot = base.lastIndexOf('.');
+    const ext = dot > 0 ? base.slice(dot).toLowerCase() : '(none)';
+    counts.set(ext, (counts.get(ext) ?? 0) + 1);
+  }
+  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+}
+
 export function buildAuditReport(
   entries: AuditEntry[],
-  meta: Pick<AuditReport, 'inputs' | 'trustList' | 'sample'> & { version: string; now?: Date; skipped?: number },
+  meta: Pick<AuditReport, 'inputs' | 'trustList' | 'sample'> & {
+    version: string;
+    now?: Date;
+    /** The files skipped in the folders (format not recognised). */
+    skipped?: readonly string[];
+  },
 ): AuditReport {
   const results = entries.flatMap((e) => (e.result ? [e.result] : []));
   const summary = summariseResults(results);
@@ -40,7 +64,9 @@ export function buildAuditReport(
     inputs: meta.inputs,
     trustList: meta.trustList,
     sample: meta.sample,
-    skipped: meta.skipped ?? 0,
+    skipped: meta.skipped?.length ?? 0,
+    skippedByExtension: byExtension(meta.skipped ?? []),
+    skippedFiles: [...(meta.skipped ?? [])],
     summary: { ...summary, unreadable },
     files: entries,
   };

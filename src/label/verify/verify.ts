@@ -4,6 +4,8 @@ import type { LabelForm } from '../aigc/parse.ts';
 import { type AigcRecord, LABEL_MEANING, LABEL_VALUES, type LabelValue } from '../aigc/record.ts';
 import { sniffCodec } from '../codecs/registry.ts';
 import { type FoundTextLabel, findTextLabels } from '../explicit/text/find.ts';
+import { measureText } from '../explicit/text/measure.ts';
+import type { TextFormat } from '../explicit/text/options.ts';
 import type { ByteSource } from '../io/source.ts';
 import { type FormatInfo, type LabelReading, readSource, withSource } from '../label-file.ts';
 import { type CheckContext, checkSignature, type SignatureReport } from '../security/check.ts';
@@ -43,8 +45,9 @@ export interface VerifyResult {
   signatures: SignatureReport[];
   findings: VerifyFinding[];
   /**
-   * Explicit labels found in plain text, which has no metadata container (GB 45438 §5): a prompt or corner mark
-   * counts as the file's label.
+   * Explicit labels (GB 45438 §5: a prompt or corner mark) found in the text of a plain-text, Markdown or HTML file.
+   * In plain text, which has no metadata container, they count as the file's label; in Markdown and HTML they are
+   * evidence only (a propagation platform's case 3, labeling.md §6), the metadata label being required there.
    */
   explicit: FoundTextLabel[];
 }
@@ -90,6 +93,7 @@ function result(
   findings: VerifyFinding[],
   signatures: SignatureReport[],
   explicit: FoundTextLabel[] = [],
+  explicitIsLabel = false,
 ): VerifyResult {
   const sites: VerifiedSite[] = (reading?.sites ?? []).map((s) => ({
     placement: s.placement,
@@ -103,7 +107,7 @@ function result(
   // The Label of the chosen record; else of the first site that has one (a label missing other fields still says 1).
   const said = label?.Label ?? sites.find((s) => s.fields['Label'] !== undefined)?.fields['Label'] ?? '';
   const value = (LABEL_VALUES as readonly string[]).includes(said) ? (said as LabelValue) : null;
-  const outcome = outcomeOf(findings, sites.length + explicit.length);
+  const outcome = outcomeOf(findings, sites.length + (explicitIsLabel ? explicit.length : 0));
   return {
     ...base,
     outcome,
@@ -121,10 +125,17 @@ function result(
 const TEXT_WHOLE = 4 * 1024 * 1024;
 const TEXT_TAIL = 4096;
 
-async function explicitTextLabels(src: ByteSource): Promise<FoundTextLabel[]> {
+/** The text formats whose explicit labels are looked for, as the explicit-label finder names them. */
+const TEXT_FORMATS: Partial<Record<string, TextFormat>> = { text: 'plain', markdown: 'markdown', html: 'html' };
+
+/**
+ * Explicit labels in a text, judged within what a reader sees as the document (after Markdown front matter, inside an
+ * HTML body). HTML in a legacy encoding decodes with replacement characters; the labels are UTF-8 text either way.
+ */
+async function explicitTextLabels(src: ByteSource, format: TextFormat): Promise<FoundTextLabel[]> {
   const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  if (src.size <= TEXT_WHOLE) return findTextLabels(decode(await src.read(0, src.size)));
-  const head = findTextLabels(decode(await src.read(0, TEXT_WHOLE))).filter((l) => l.position === 'prefix');
+  if (src.size <= TEXT_WHOLE) return measureText(decode(await src.read(0, src.size)), format).labels;
+  const head = measureText(decode(await src.read(0, TEXT_WHOLE)), format).labels.filter((l) => l.position === 'prefix');
   const tailText = decode(await src.read(src.size - TEXT_TAIL, TEXT_TAIL));
   // Offsets in the tail are relative to it; the position is what counts for a suffix.
   const tail = findTextLabels(tailText).filter((l) => l.position === 'suffix' && l.start > 0);
@@ -177,8 +188,11 @@ export async function verifySource(src: ByteSource, options: VerifyOptions = {})
       ...(w.offset === undefined ? {} : { offset: w.offset }),
     });
   }
-  // Plain text carries no metadata label; its label is the explicit prompt or corner mark in the text itself.
-  const explicit = codec.id === 'text' ? await explicitTextLabels(src) : [];
+  // Plain text carries no metadata label; its label is the explicit prompt or corner mark in the text itself. In
+  // Markdown and HTML an explicit label is recorded as evidence.
+  const textFormat = TEXT_FORMATS[codec.id];
+  const explicit = textFormat ? await explicitTextLabels(src, textFormat) : [];
+  const explicitIsLabel = codec.id === 'text';
   for (const f of reading.findings) {
     if (f.code === 'no_label' && codec.id === 'text') {
       if (explicit.length === 0)
@@ -227,7 +241,7 @@ export async function verifySource(src: ByteSource, options: VerifyOptions = {})
       findings.push(...checked.findings);
     }
   }
-  return result({ format, size: src.size }, reading, dedupe(findings), signatures, explicit);
+  return result({ format, size: src.size }, reading, dedupe(findings), signatures, explicit, explicitIsLabel);
 }
 
 /** Both signatures can meet the same damage: report it once. */

@@ -4,14 +4,17 @@ import { utf8 } from '../../io/bytes.ts';
 import type { ByteSink } from '../../io/sink.ts';
 import type { ByteSource } from '../../io/source.ts';
 import type { Codec, CodecReadResult, CodecWarning, LabelSite } from '../codec.ts';
-import { type Edit, looksLikeUtf8Text, writeWithEdits } from '../text/utf8.ts';
+import { type Edit, hasBom, looksLikeUtf8Text, writeWithEdits } from '../text/utf8.ts';
 import { type FrontMatter, findFrontMatter, opensFrontMatter } from './front-matter.ts';
 import { entryValue, topLevel } from './yaml.ts';
 
 /**
  * Markdown with YAML front matter. Placement written (TC260-PG-20258A, text files): an `AIGC:` mapping of the seven
- * fields, double-quoted. Markdown without front matter has no metadata container and cannot be told from plain text,
- * so it is left to the plain-text codec (which refuses to write).
+ * fields, double-quoted. Markdown without front matter cannot be told from plain text by its bytes, so it is sniffed as
+ * plain text; when the caller names the file `.md` or `.markdown` (the write paths do), this codec adopts it and
+ * writes a new front matter block holding only the label, the body following byte for byte. The block is the same
+ * whatever label it holds, so the canonical form (the block with the placeholder label, then the body) is the same
+ * before and after labelling, and covers the whole body.
  */
 const PLACEMENT = 'markdown.front-matter';
 const KEY = 'AIGC';
@@ -34,22 +37,45 @@ function block(label: AigcRecord, eol: string): string {
   return `${KEY}:${eol}${AIGC_FIELDS.map((f) => `  ${f}: ${JSON.stringify(label[f])}${eol}`).join('')}`;
 }
 
+/** How far the line ending of a text without front matter is looked for. */
+const EOL_WINDOW = 64 * 1024;
+
+/**
+ * A new front matter block for a text without one, after its byte order mark (which stays first): the opening line,
+ * the label, the closing line, in the line ending the text uses first (LF when it has none in the first 64 KiB).
+ */
+async function newFrontMatter(src: ByteSource, label: AigcRecord): Promise<Edit> {
+  const head = await src.read(0, Math.min(src.size, EOL_WINDOW));
+  const nl = head.indexOf(0x0a);
+  const eol = nl > 0 && head[nl - 1] === 0x0d ? '\r\n' : '\n';
+  const at = hasBom(head) ? 3 : 0;
+  return { start: at, end: at, insert: utf8.encode(`---${eol}${block(label, eol)}---${eol}`) };
+}
+
 export const markdownCodec: Codec = {
   id: 'markdown',
   name: 'Markdown',
   kind: 'document',
   mimeTypes: ['text/markdown'],
   extensions: ['md', 'markdown', 'mdx'],
+  // MDX is left out: its front matter needs a plugin, so a block added there could show as text.
+  adoptsPlainText: ['md', 'markdown'],
 
   sniff: (src) => opensFrontMatter(src.head) && looksLikeUtf8Text(src.head, src.size),
 
   async read(src): Promise<CodecReadResult> {
+    // Adopted plain text (by its name) has no front matter yet, so no label.
+    if (!opensFrontMatter(src.head)) return { sites: [], warnings: [] };
     const fm = await findFrontMatter(src);
     const warnings: CodecWarning[] = [];
     return { sites: sitesOf(fm, warnings), warnings };
   },
 
   async write(src: ByteSource, out: ByteSink, label: AigcRecord): Promise<void> {
+    if (!opensFrontMatter(src.head)) {
+      await writeWithEdits(src, out, [await newFrontMatter(src, label)]);
+      return;
+    }
     const fm = await findFrontMatter(src);
     const top = topLevel(fm.lines);
     if (!top.mapping) {
@@ -71,7 +97,7 @@ export const markdownCodec: Codec = {
     await writeWithEdits(src, out, edits);
   },
 
-  async describe(): Promise<string> {
-    return 'Markdown with YAML front matter';
+  async describe(src): Promise<string> {
+    return opensFrontMatter(src.head) ? 'Markdown with YAML front matter' : 'Markdown without front matter';
   },
 };
