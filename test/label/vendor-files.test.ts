@@ -9,7 +9,11 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseLabelText, readLabel } from '../../src/index.ts';
 
-const dir = fileURLToPath(new URL('../../../shared/testdata/labels/', import.meta.url));
+/** Beside the repository (../shared/testdata/labels), or $HEGUI_TESTDATA/labels when the checkout lives elsewhere. */
+const dir = join(
+  process.env['HEGUI_TESTDATA'] ?? fileURLToPath(new URL('../../../shared/testdata/', import.meta.url)),
+  'labels',
+);
 const manifest = join(dir, 'MANIFEST.tsv');
 
 interface Row {
@@ -74,7 +78,7 @@ const EXPECTED: Record<
 };
 
 describe('real labelled files from ../shared/testdata/labels', {
-  skip: rows.length ? false : 'testdata not present',
+  skip: rows.length ? false : `testdata not found at ${dir} (set HEGUI_TESTDATA)`,
 }, () => {
   for (const row of rows) {
     // Plain text carries no metadata label: its prompt-text labels are the explicit-label verifier's to check.
