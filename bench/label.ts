@@ -175,6 +175,7 @@ export async function run(): Promise<void> {
   };
   const ffmpegWrote = async (path: string): Promise<boolean> => (await ffprobeAigc(path)) === json;
 
+  const fresh = !existsSync(join(dir, MP4['mp4 100 MB, moov at end']));
   const files = await fixtures(dir);
   const rows: Row[] = [];
   const times: Record<string, { hegui: number; exiftool?: number }> = {};
@@ -334,10 +335,14 @@ export async function run(): Promise<void> {
       'in place: 3 after a warm-up); every output read back and found to carry the label',
   );
 
-  // mdat-size dependence: time for 100 MB over time for 10 MB (the file sizes differ about 10-fold).
-  const sizeRatio =
-    (await stat(files['mp4 100 MB, moov at end']!)).size / (await stat(files['mp4 10 MB, moov at end']!)).size;
-  console.log(`\nMP4 time, 100 MB ÷ 10 MB (file sizes ${sizeRatio.toFixed(1)}×; 1.0 = independent of mdat size):`);
+  // mdat-size dependence: time for 100 MB over time for 10 MB, and the time added per MB of mdat. A copy to --out
+  // writes every byte, so only an in-place edit can be independent of the mdat size.
+  const mb = async (n: Mp4Case) => (await stat(files[n]!)).size / 1e6;
+  const addedMb = (await mb('mp4 100 MB, moov at end')) - (await mb('mp4 10 MB, moov at end'));
+  const sizeRatio = (await mb('mp4 100 MB, moov at end')) / (await mb('mp4 10 MB, moov at end'));
+  console.log(
+    `\nMP4 time, 100 MB ÷ 10 MB (file sizes ${sizeRatio.toFixed(1)}×; 1.0 = independent of mdat size), and ms per added MB:`,
+  );
   const dependence: { what: string; hegui: number; exiftool: number }[] = [];
   for (const [what, suffix] of [
     ['copy to --out', ''],
@@ -352,7 +357,11 @@ export async function run(): Promise<void> {
         exiftool: large.exiftool! / small.exiftool!,
       };
       dependence.push(d);
-      console.log(`  ${d.what.padEnd(28)} hegui ${d.hegui.toFixed(2)}   exiftool ${d.exiftool.toFixed(2)}`);
+      const perMb = (t: 'hegui' | 'exiftool') => ((large[t]! - small[t]!) / addedMb).toFixed(2);
+      console.log(
+        `  ${d.what.padEnd(28)} hegui ${d.hegui.toFixed(2)} (${perMb('hegui')} ms/MB)   ` +
+          `exiftool ${d.exiftool.toFixed(2)} (${perMb('exiftool')} ms/MB)`,
+      );
     }
   }
 
@@ -366,13 +375,19 @@ export async function run(): Promise<void> {
       .map((x) => `${x.n} ${x.ratio.toFixed(1)}×`)
       .join(', ')})`,
   );
-  // Independent: under twice the 10 MB time while the file is ten times larger.
-  const independent = dependence.filter((d) => d.hegui < 2).map((d) => d.what);
-  const grows = dependence.filter((d) => d.hegui >= 2).map((d) => d.what);
+  // Independent: the file ten times larger takes less than 1.5 times as long. The margin absorbs fixed costs (an fsync)
+  // that vary from run to run on a busy machine; a copy of every byte takes several times as long.
+  const independent = dependence.filter((d) => d.hegui < 1.5).map((d) => d.what);
+  const grows = dependence.filter((d) => d.hegui >= 1.5).map((d) => d.what);
   console.log(
-    `target MP4 time independent of mdat size: ${grows.length === 0 ? 'met' : independent.length ? 'met only' : 'NOT met'}` +
+    `target MP4 time independent of mdat size: ${independent.length ? 'met' : 'NOT met'}` +
       (independent.length ? ` for ${independent.join('; ')}` : '') +
-      (grows.length ? `; grows with the mdat for ${grows.join('; ')}` : ''),
+      (grows.length ? `; the time grows with the mdat for ${grows.join('; ')}` : ''),
   );
   console.log(`load average (1, 5, 15 min) at the end: ${loadAverage()}`);
+  if (fresh)
+    console.log(
+      'note: the fixtures were made in this run; the first cases ran while their bytes were still being written to ' +
+        'disk. Run again for steadier numbers.',
+    );
 }
