@@ -1,6 +1,6 @@
 /** The CLI, run as a user runs it: the real `bin/hegui.js` (built by `npm test` before the tests). */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -116,6 +116,101 @@ describe('hegui label', () => {
     const r = await hegui(['label', f, '--producer', 'doubao', '--in-place']);
     assert.equal(r.code, 0);
     assert.match(r.stderr, /warning: --producer is not a valid TC260-PG-20252A provider code/);
+  });
+});
+
+/** Every file under `d`, relative, sorted (temporary files included: none may be left). */
+async function tree(d: string): Promise<string[]> {
+  const entries = await readdir(d, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath ?? e.path, e.name).slice(d.length + 1))
+    .sort();
+}
+
+describe('hegui label --jobs and --out failures', () => {
+  it('--jobs 3 labels every file of a mixed folder, each with its own ProduceID; --jobs out of range is refused', async () => {
+    const many = join(dir, 'many');
+    await mkdir(join(many, 'deeper'), { recursive: true });
+    const img = (i: number) =>
+      sharp({ create: { width: 24 + i, height: 16, channels: 3, background: { r: 20 * i, g: 100, b: 255 - 20 * i } } });
+    const made: [string, string][] = [];
+    for (let i = 0; i < 9; i++) {
+      const [ext, codec] = (
+        [
+          ['png', 'png'],
+          ['jpg', 'jpeg'],
+          ['webp', 'webp'],
+        ] as const
+      )[i % 3]!;
+      const name = `${i < 5 ? '' : 'deeper/'}f${i}.${ext}`;
+      await img(i)
+        .toFormat(ext === 'jpg' ? 'jpeg' : ext)
+        .toFile(join(many, name));
+      made.push([name, codec]);
+    }
+    const out = join(dir, 'out-jobs');
+    const r = await hegui(['label', many, '--producer', P, '--out', out, '--jobs', '3', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.summary.labelled, 9);
+    assert.equal(report.summary.failed, 0);
+    const ids = new Set<string>();
+    for (const [name, codec] of made) {
+      const reading = await readLabel(join(out, name));
+      assert.equal(reading.format.codec, codec, name);
+      assert.deepEqual(reading.findings, [], name);
+      assert.equal(reading.label?.ContentProducer, P);
+      const entry = report.files.find((f: { file: string }) => f.file === join(many, name));
+      assert.equal(entry.produceId, reading.label!.ProduceID, `${name}: the report names another ProduceID`);
+      ids.add(reading.label!.ProduceID);
+    }
+    assert.equal(ids.size, 9, 'ProduceIDs repeat across workers');
+    assert.deepEqual(await tree(out), made.map(([n]) => n).sort());
+    for (const jobs of ['0', '65', '2.5']) {
+      const bad = await hegui(['label', many, '--producer', P, '--out', out, '--jobs', jobs]);
+      assert.equal(bad.code, 2, jobs);
+      assert.match(bad.stderr, /--jobs must be a whole number from 1 to 64/);
+    }
+  });
+
+  it('--out: files that fail leave no output and no temporary file; the others are written; exit 1', async () => {
+    const src = join(dir, 'partial');
+    await mkdir(join(src, 'blocked'), { recursive: true });
+    const png = (c: string) => sharp({ create: { width: 16, height: 16, channels: 3, background: c } }).png();
+    await png('#101010').toFile(join(src, 'ok.png'));
+    await png('#202020').toFile(join(src, 'cut.png'));
+    await truncate(join(src, 'cut.png'), 60);
+    await png('#303030').toFile(join(src, 'blocked/inner.png'));
+    const before = await sha256File(join(src, 'cut.png'));
+    // A file where the output folder `blocked` must go: that file cannot be written, the run goes on.
+    const out = join(dir, 'out-partial');
+    await mkdir(out);
+    await writeFile(join(out, 'blocked'), 'in the way');
+    const r = await hegui(['label', src, '--producer', P, '--out', out, '--json', '--jobs', '2']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stderr, '');
+    const report = JSON.parse(r.stdout);
+    assert.deepEqual([report.summary.labelled, report.summary.failed], [1, 2]);
+    const failed = Object.fromEntries(
+      report.files
+        .filter((f: { status: string }) => f.status === 'failed')
+        .map((f: { file: string; error: { code: string } }) => [f.file.slice(src.length + 1), f.error.code]),
+    );
+    assert.deepEqual(failed, { 'blocked/inner.png': 'io', 'cut.png': 'truncated' });
+    assert.deepEqual(await tree(out), ['blocked', 'ok.png'], 'a partial or temporary output was left behind');
+    assert.equal(await readFile(join(out, 'blocked'), 'utf8'), 'in the way');
+    assert.equal(await sha256File(join(src, 'cut.png')), before);
+    assert.equal((await readLabel(join(out, 'ok.png'))).label?.ContentProducer, P);
+  });
+
+  it('--out naming a file → exit 2 with a clear message, nothing written', async () => {
+    const file = join(dir, 'not-a-folder');
+    await writeFile(file, 'x');
+    const r = await hegui(['label', join(dir, 'in'), '--producer', P, '--out', file]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--out .*not-a-folder is a file, not a folder/);
+    assert.equal(await readFile(file, 'utf8'), 'x');
   });
 });
 

@@ -15,6 +15,7 @@ import {
   id3Tag,
   PRODUCER,
   refusedInPlace,
+  rejectsWith,
   textFrameBody,
   txxxBody,
   vorbisCommentBlock,
@@ -51,6 +52,18 @@ const blockHeader = (type: number, length: number, last: boolean): Buffer =>
   Buffer.from([(last ? 0x80 : 0) | type, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff]);
 
 describe('flac: hostile metadata blocks', () => {
+  it('wrong magic (fLaD, lower case, an ID3v2 tag in front of no fLaC) → format_unknown, input untouched', async () => {
+    const off = (head: string) => Buffer.concat([Buffer.from(head, 'latin1'), flac.subarray(4)]);
+    for (const [name, bad] of [
+      ['flad.flac', off('fLaD')],
+      ['lower.flac', off('flac')],
+      ['id3-then-garbage.flac', Buffer.concat([id3Tag(4, [id3Frame(4, 'TIT2', textFrameBody('x'))]), off('fLaX')])],
+    ] as const) {
+      await rejectsWith(readLabel(bad), 'format_unknown');
+      await refusedInPlace(dir, name, bad, 'format_unknown');
+    }
+  });
+
   it('a block length past the end of the file → read warns (truncated), write truncated', async () => {
     const bad = Buffer.concat([
       Buffer.from('fLaC'),

@@ -18,6 +18,7 @@ import {
   refreshOggCrc,
   refusedInPlace,
   rejectsWith,
+  vorbisCommentBlock,
   warningCodes,
 } from './audio-support.ts';
 
@@ -138,6 +139,100 @@ describe('ogg: hostile pages', () => {
     refreshOggCrc(bad, pages[1]!.offset);
     await refusedInPlace(dir, 'framing.ogg', bad, 'malformed');
   });
+});
+
+/**
+ * The file with its comment header replaced by `packet`: page 1 (which holds the comment header and, for Vorbis, the
+ * setup header, as ffmpeg writes them) is laid out again around it and its CRC recomputed.
+ */
+function withCommentPacket(file: Buffer, packet: Buffer): Buffer {
+  const pages = oggPages(file);
+  const p1 = pages[1]!;
+  assert.equal(pages[2]!.flags & 1, 0, 'the header packets continue past page 1');
+  const body = file.subarray(p1.offset + 27 + p1.lacing.length, p1.offset + p1.length);
+  const packets: Buffer[] = [];
+  let end = 0;
+  let start = 0;
+  for (const v of p1.lacing) {
+    end += v;
+    if (v < 255) {
+      packets.push(body.subarray(start, end));
+      start = end;
+    }
+  }
+  packets[0] = packet;
+  const lacing = packets.flatMap((x) => [...Array<number>(Math.floor(x.length / 255)).fill(255), x.length % 255]);
+  assert.ok(lacing.length <= 255);
+  const head = Buffer.from(file.subarray(p1.offset, p1.offset + 27));
+  head[26] = lacing.length;
+  const out = Buffer.concat([
+    file.subarray(0, p1.offset),
+    head,
+    Buffer.from(lacing),
+    ...packets,
+    file.subarray(p1.offset + p1.length),
+  ]);
+  refreshOggCrc(out, p1.offset);
+  return out;
+}
+
+/** A comment header (RFC 7845 §5.2 OpusTags; Vorbis I §5 with its framing bit) with the fields patched as given. */
+function commentPacket(
+  kind: 'opus' | 'vorbis',
+  entries: string[],
+  patchList: (list: Buffer, vendorLength: number) => void = () => {},
+): Buffer {
+  const vendor = 'Hegui test vendor';
+  const list = vorbisCommentBlock(vendor, entries, true).subarray(4);
+  patchList(list, Buffer.byteLength(vendor));
+  return kind === 'opus'
+    ? Buffer.concat([Buffer.from('OpusTags'), list])
+    : Buffer.concat([Buffer.from('\x03vorbis', 'latin1'), list, Buffer.from([1])]);
+}
+
+describe('ogg: hostile comment headers', () => {
+  for (const kind of ['opus', 'vorbis'] as const) {
+    const file = () => (kind === 'opus' ? opus : vorbis);
+
+    it(`${kind}: comment count, vendor length or entry length near 2^32 → read warns malformed, write malformed`, async () => {
+      const hostile: [string, (list: Buffer, v: number) => void][] = [
+        ['count 0xFFFFFFFF', (l, v) => l.writeUInt32LE(0xffffffff, 4 + v)],
+        ['count 0xFFFFFFF0', (l, v) => l.writeUInt32LE(0xfffffff0, 4 + v)],
+        ['count 0x80000000', (l, v) => l.writeUInt32LE(0x80000000, 4 + v)],
+        ['vendor length 0xFFFFFFFF', (l) => l.writeUInt32LE(0xffffffff, 0)],
+        ['entry length 0xFFFFFFF0', (l, v) => l.writeUInt32LE(0xfffffff0, 8 + v)],
+      ];
+      for (const [name, patchList] of hostile) {
+        const bad = withCommentPacket(file(), commentPacket(kind, [`AIGC=${json}`, 'TITLE=x'], patchList));
+        assertOggStructure(bad);
+        const r = await readLabel(bad);
+        assert.equal(r.sites.length, 0, name);
+        assert.deepEqual(warningCodes(r), ['malformed'], name);
+        await refusedInPlace(dir, `${kind}-${name.replace(/\W+/g, '-')}.ogg`, bad, 'malformed');
+      }
+    });
+
+    it(`${kind}: a zero-length comment packet → read warns malformed, write malformed`, async () => {
+      const bad = withCommentPacket(file(), Buffer.alloc(0));
+      assertOggStructure(bad);
+      assert.equal(oggPages(bad)[1]!.lacing[0], 0);
+      const r = await readLabel(bad);
+      assert.deepEqual([r.sites.length, warningCodes(r)], [0, ['malformed']]);
+      await refusedInPlace(dir, `${kind}-empty-comment.ogg`, bad, 'malformed');
+    });
+
+    it(`${kind}: an empty comment list and a zero-length entry → labelled, the empty entry kept`, async () => {
+      for (const entries of [[], ['', 'TITLE=kept']]) {
+        const input = withCommentPacket(file(), commentPacket(kind, entries));
+        assert.deepEqual((await readLabel(input)).warnings, []);
+        const out = await labelBytes(input, label);
+        const again = await checkRewrite(`${kind}-entries-${entries.length}`, input, out);
+        assert.deepEqual([again.sites.length, again.label], [1, label]);
+        const comment = Buffer.from(out).subarray(oggPages(out)[1]!.offset);
+        if (entries.length) assert.ok(comment.includes(Buffer.from('\0\0\0\0\x0a\0\0\0TITLE=kept', 'latin1')));
+      }
+    });
+  }
 });
 
 describe('ogg: labels', () => {

@@ -136,6 +136,37 @@ describe('mp4 large files are streamed', { timeout: 120_000 }, () => {
     });
   }
 
+  // The public API at full size: writeLabel in place on a 2.25 GiB file with the moov at the end edits the moov and
+  // leaves the mdat where it is, so memory stays flat and the sparse file stays sparse (no GiB of zeros is written).
+  it('writeLabel in place, 2.25 GiB, moov at end: memory bounded, mdat not rewritten, packets unchanged', async () => {
+    const small = join(dir, 'small-api.mp4');
+    await ffmpeg([...AV, ...ENC, small]);
+    const big = join(dir, 'api.mp4');
+    await grow(small, big, 2.25 * GiB);
+    const before = await stat(big);
+    assert.ok(before.size > 2.25 * GiB);
+    const hashes = await packetHashes(big);
+    let result: Awaited<ReturnType<typeof writeLabel>> | undefined;
+    const growth = await peakRssGrowth(async () => {
+      result = await writeLabel(big, label);
+    });
+    assert.ok(
+      growth < 128 * MiB,
+      `resident memory grew by ${Math.round(growth / MiB)} MiB for a ${Math.round(before.size / MiB)} MiB file`,
+    );
+    const after = await stat(big);
+    assert.equal(result!.bytesOut, after.size);
+    assert.ok(after.size > before.size, 'the labelled moov should be larger');
+    const written = (after.blocks - before.blocks) * 512;
+    assert.ok(written < 16 * MiB, `${Math.round(written / MiB)} MiB more allocated: the mdat was rewritten`);
+    const r = await readLabel(big);
+    assert.deepEqual(r.label, label);
+    assert.equal(r.sites.length, 1);
+    assert.deepEqual(await packetHashes(big), hashes);
+    assert.equal(await ffprobeAigc(big), serializeBare(label));
+    await rm(big);
+  });
+
   it('writeLabel on a 256 MiB file through the atomic file sink keeps memory flat', async () => {
     const small = join(dir, 'small-mid.mp4');
     await ffmpeg([...AV, ...ENC, small]);

@@ -1,15 +1,15 @@
 /**
- * Hostile and edge-case inputs for the GIF codec: sub-block chains past the end, unknown blocks, missing trailer,
+ * Hostile and edge-case inputs for the GIF codec: wrong magic, sub-block chains past the end, unknown blocks, missing trailer,
  * zero-length extensions, XMP over the bound, two labels present, XMP without the magic trailer. Each asserts the
  * exact error code.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { buildXmpPacket, createLabel, labelBytes, readLabel } from '../../src/index.ts';
+import { buildXmpPacket, createLabel, labelBytes, readLabel, writeLabel } from '../../src/index.ts';
 import { gifBlockOffsets } from '../conformance/fixtures/gif.ts';
 import { exiftool, exiftoolAigc } from '../support/media.ts';
 import { writeOutcome as labelOutcome, outcome } from '../support/outcome.ts';
@@ -38,6 +38,7 @@ const insert = (b: Buffer, at: number, bytes: Buffer): Buffer =>
 const blocks = (b: Buffer): number[] => gifBlockOffsets(b).slice(2);
 
 let dir: string;
+let n = 0;
 let still: Buffer;
 let anim: Buffer;
 before(async () => {
@@ -59,6 +60,18 @@ after(async () => {
 });
 
 describe('GIF', () => {
+  it('wrong magic (an unknown version, lower case, a NUL for the version letter) → format_unknown, input untouched', async () => {
+    for (const head of ['GIF90a', 'GIF88a', 'gif89a', 'GIF89\0']) {
+      const bad = Buffer.from(anim);
+      bad.write(head, 0, 'latin1');
+      assert.equal(await outcome(readLabel(bad)), 'format_unknown', head);
+      const p = join(dir, `magic-${n++}.gif`);
+      await writeFile(p, bad);
+      assert.equal(await outcome(writeLabel(p, label)), 'format_unknown', head);
+      assert.ok((await readFile(p)).equals(bad), 'a refused write changed the input');
+    }
+  });
+
   it('a sub-block chain running past the end → truncated on write, a truncated warning on read', async () => {
     const end = still.length - 1;
     const bad = Buffer.concat([still.subarray(0, end), Buffer.from([0x21, 0xfe, 0xff, 0x61, 0x62, 0x63])]);

@@ -386,6 +386,77 @@ describe('JPEG hostile structures', () => {
     });
   }
 
+  /**
+   * EXIF whose IFDs point back at themselves or each other (TIFF 6.0 §2 allows any offset, a hostile file makes it a
+   * cycle), each holding a UserComment label. The reader follows each pointer once: one site, no hang; the write
+   * blanks the UserComment in place and the Exif segment keeps its size.
+   */
+  const LE = new Enc(true);
+  const entry = (tag: number, type: number, count: number, value: number): Buffer =>
+    Buffer.concat([LE.u16(tag), LE.u16(type), LE.u32(count), LE.u32(value)]);
+  const ifd = (entries: Buffer[], next: number): Buffer =>
+    Buffer.concat([LE.u16(entries.length), ...entries, LE.u32(next)]);
+  const uc = userComment('ASCII', serializeWrapped(old), true);
+  const EXIF_LOOPS: [string, () => Buffer][] = [
+    [
+      'the Exif IFD pointer naming IFD0 itself (UserComment in IFD0)',
+      () =>
+        Buffer.concat([
+          Buffer.from('II*\0'),
+          LE.u32(8),
+          ifd([entry(0x8769, 4, 1, 8), entry(0x9286, 7, uc.length, 38)], 0),
+          uc,
+        ]),
+    ],
+    [
+      'IFD0 chained to itself, the Exif IFD pointing back at IFD0 and chained to itself',
+      () =>
+        Buffer.concat([
+          Buffer.from('II*\0'),
+          LE.u32(8),
+          ifd([entry(0x8769, 4, 1, 26)], 8),
+          ifd([entry(0x8769, 4, 1, 8), entry(0x9286, 7, uc.length, 56)], 26),
+          uc,
+        ]),
+    ],
+    [
+      'IFD0 → Exif IFD → IFD0 through the next-IFD links, the Exif IFD pointer of the Exif IFD naming itself',
+      () =>
+        Buffer.concat([
+          Buffer.from('II*\0'),
+          LE.u32(8),
+          ifd([entry(0x8769, 4, 1, 26)], 26),
+          ifd([entry(0x8769, 4, 1, 26), entry(0x9286, 7, uc.length, 56)], 8),
+          uc,
+        ]),
+    ],
+  ];
+  for (const [name, tiff] of EXIF_LOOPS) {
+    it(`EXIF IFD loop, ${name} → one UserComment site; write blanks it, one label`, async () => {
+      const exif = exifSeg(tiff());
+      const jpeg = splice(await plainJpeg(), 2, exif);
+      const r = await readLabel(jpeg);
+      assert.deepEqual(
+        r.sites.map((x) => x.placement),
+        ['jpeg.exif-usercomment'],
+      );
+      assert.deepEqual(r.label, old);
+      const p = await file(`loop-${EXIF_LOOPS.findIndex(([n]) => n === name)}.jpg`, jpeg);
+      await writeLabel(p, next);
+      const out = await readFile(p);
+      const w = await readLabel(out);
+      assert.deepEqual(
+        w.sites.map((x) => x.placement),
+        ['jpeg.xmp'],
+      );
+      assert.deepEqual(w.label, next);
+      const seg = segmentsOf(out).find((x) => x.payload.subarray(0, 4).toString() === 'Exif')!;
+      assert.equal(seg.length, exif.length, 'the Exif segment changed size');
+      assert.ok(!seg.payload.includes(Buffer.from('ContentProducer')), 'the old label is still in the EXIF');
+      assert.ok((await rawPixels(out)).equals(await rawPixels(jpeg)));
+    });
+  }
+
   it('extended XMP, Photoshop IRB and COM segments are copied as they are', async () => {
     const plain = await plainJpeg();
     const jpeg = splice(

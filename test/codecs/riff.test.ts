@@ -1,9 +1,10 @@
 /**
- * Hostile and edge-case inputs for the RIFF codecs (WebP, WAV, AVI): sizes near 2^32 and past the end, zero-size
- * chunks, LIST nesting past the bound, RF64 / AVIX refusal, two labels present. Each asserts the exact error code.
+ * Hostile and edge-case inputs for the RIFF codecs (WebP, WAV, AVI): wrong magic, sizes near 2^32 and past the end,
+ * zero-size chunks, LIST nesting past the bound, RF64 / AVIX refusal, two labels present. Each asserts the exact error
+ * code.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -23,8 +24,9 @@ import {
   topChunks,
   withSize,
 } from '../conformance/fixtures/riff-walk.ts';
-import { ffmpeg } from '../support/media.ts';
+import { ffmpeg, packetHashes } from '../support/media.ts';
 import { writeOutcome as labelOutcome, outcome } from '../support/outcome.ts';
+import { refusedInPlace } from './audio-support.ts';
 
 const PRODUCER = '001191440300708461136T1XGW3';
 const label = createLabel({ producer: PRODUCER, produceId: 'riff-0001' });
@@ -32,6 +34,28 @@ const older = createLabel({ producer: PRODUCER, produceId: 'older-0002', label: 
 const json = (l = older): string => serializeBare(l);
 
 const writeOutcome = (bytes: Buffer): Promise<string> => labelOutcome(bytes, label);
+
+const renamed = (b: Buffer, at: number, id: string): Buffer => {
+  const c = Buffer.from(b);
+  c.write(id, at, 'latin1');
+  return c;
+};
+
+/**
+ * Wrong magic: a big-endian `RIFX`, a lower-case `riff`, a form type one letter off. None sniffs as any format (the
+ * name is never consulted): read and write end in format_unknown and the file stays as it was.
+ */
+async function wrongMagic(name: string, b: Buffer): Promise<void> {
+  const form = b.toString('latin1', 8, 12);
+  for (const [what, bad] of [
+    ['RIFX', renamed(b, 0, 'RIFX')],
+    ['riff', renamed(b, 0, 'riff')],
+    [`${form.slice(0, 3)}!`, renamed(b, 8, `${form.slice(0, 3)}!`)],
+  ] as const) {
+    assert.equal(await outcome(readLabel(bad)), 'format_unknown', `${name} ${what}`);
+    await refusedInPlace(dir, `${name}-${what.replace(/\W/g, '_')}.bin`, bad, 'format_unknown');
+  }
+}
 
 let dir: string;
 let lossy: Buffer;
@@ -46,6 +70,13 @@ after(async () => {
 });
 
 describe('WebP', () => {
+  it('wrong magic → format_unknown, input untouched; a WebP chunk list under the WAVE form is not WebP', async () => {
+    await wrongMagic('webp', lossy);
+    const wave = renamed(lossy, 8, 'WAVE');
+    assert.equal((await readLabel(wave)).format.codec, 'wav');
+    await refusedInPlace(dir, 'webp-as-wave.wav', wave, 'malformed');
+  });
+
   it('a RIFF size near 2^32 → truncated on write, a truncated warning on read', async () => {
     const bad = withSize(lossy, 4, 0xfffffff0);
     assert.equal(await writeOutcome(bad), 'truncated');
@@ -175,6 +206,13 @@ describe('WAV', () => {
         return idOf(c) === 'data' ? [...extra, c] : [c];
       }),
     );
+
+  it('wrong magic → format_unknown, input untouched; a WAV chunk list under the AVI form is refused', async () => {
+    await wrongMagic('wav', tagged);
+    const avi = renamed(tagged, 8, 'AVI ');
+    assert.equal((await readLabel(avi)).format.codec, 'avi');
+    await refusedInPlace(dir, 'wav-as-avi.avi', avi, 'malformed');
+  });
 
   it('RF64 and BW64 → format_unsupported naming the form; RF64 is still read', async () => {
     assert.equal(rf64.toString('latin1', 0, 4), 'RF64');
@@ -320,6 +358,54 @@ describe('AVI', () => {
     assert.equal(moviAt(out), moviAt(plain));
     return out;
   }
+
+  it('wrong magic → format_unknown, input untouched; an AVIX form alone is not an AVI', async () => {
+    await wrongMagic('avi', plain);
+    await refusedInPlace(dir, 'avix-alone.avi', renamed(plain, 8, 'AVIX'), 'format_unknown');
+  });
+
+  it('zero-size chunks (JUNK, an INFO entry, an empty INFO list, one after idx1) are kept; packets unchanged', async () => {
+    const top = topChunks(plain);
+    const info = top.findIndex((c) => idOf(c) === 'LIST' && c.toString('latin1', 8, 12) === 'INFO');
+    const input = riff('AVI ', [
+      top[0]!,
+      chunk('JUNK', ''),
+      list('INFO', [...infoEntries(top[info]!), chunk('ICMT', '')]),
+      list('INFO', []),
+      ...top.slice(info + 1),
+      chunk('ZERO', ''),
+    ]);
+    const r = await readLabel(input);
+    assert.deepEqual([r.sites, r.warnings], [[], []]);
+    const out = Buffer.from(await labelBytes(input, label));
+    const sizes = (b: Buffer) =>
+      riffChunks(b)
+        .filter((c) => c.size === 0 || c.data.length === 4)
+        .map((c) => c.path);
+    assert.deepEqual(sizes(out), sizes(input));
+    assert.deepEqual(
+      riffChunks(out)
+        .filter((c) => !c.path.includes('/'))
+        .map((c) => c.path)
+        .slice(-3),
+      ['idx1', 'ZERO', 'LIST:INFO'],
+    );
+    assert.deepEqual((await readLabel(out)).label, label);
+    const [a, b] = [join(dir, 'zero-in.avi'), join(dir, 'zero-out.avi')];
+    await writeFile(a, input);
+    await writeFile(b, out);
+    assert.deepEqual(await packetHashes(b), await packetHashes(a));
+  });
+
+  it('a LIST of size 0 (no form type) → malformed on write, a malformed warning on read', async () => {
+    const top = topChunks(plain);
+    const bad = riff('AVI ', [top[0]!, chunk('LIST', ''), ...top.slice(1)]);
+    assert.deepEqual(
+      (await readLabel(bad)).warnings.map((w) => w.code),
+      ['malformed'],
+    );
+    await refusedInPlace(dir, 'list0.avi', bad, 'malformed');
+  });
 
   it('an AVIX continuation → format_unsupported on write, a warning on read', async () => {
     const avix = Buffer.concat([plain, riff('AVIX', [list('movi', [chunk('00dc', 'frame')])])]);

@@ -79,7 +79,7 @@ const EXPECTED: Record<
 };
 
 describe('real labelled files from ../shared/testdata/labels', {
-  skip: rows.length ? false : 'testdata not present',
+  skip: rows.length ? false : `testdata not found at ${dir} (set HEGUI_TESTDATA)`,
 }, () => {
   for (const row of rows) {
     // Plain text carries no metadata label: its prompt-text labels are the explicit-label verifier's to check.

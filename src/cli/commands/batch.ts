@@ -1,6 +1,7 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { HeguiError, isHeguiError } from '../../errors.ts';
+import { ioError } from '../../label/io/source.ts';
 import { type InputFile, pool } from '../files.ts';
 import type { Output } from '../output.ts';
 import { createProgress } from '../progress.ts';
@@ -34,8 +35,19 @@ export function targetFor(input: InputFile, out: string | undefined): string {
   return out ? join(out, input.relative) : input.path;
 }
 
+/** The target's folder under --out; a file in the way fails this one file (an `io` error), not the whole run. */
+async function makeParent(target: string): Promise<void> {
+  try {
+    await mkdir(dirname(target), { recursive: true });
+  } catch (e) {
+    throw ioError(e, `create the output folder ${dirname(target)}`);
+  }
+}
+
 export async function runBatch<R extends BatchResult>(b: Batch<R>, io: Output): Promise<R[]> {
   if (b.inputs.length === 0) throw new HeguiError('usage', 'no files found');
+  if (b.out && (await stat(b.out).catch(() => null))?.isDirectory() === false)
+    throw new HeguiError('usage', `--out ${b.out} is a file, not a folder`);
   const started = Date.now();
   const progress = createProgress(b.inputs.length, { enabled: !b.json });
   const results: R[] = new Array(b.inputs.length);
@@ -43,7 +55,7 @@ export async function runBatch<R extends BatchResult>(b: Batch<R>, io: Output): 
     const target = targetFor(input, b.out);
     let r: R;
     try {
-      if (b.out && resolve(target) !== resolve(input.path)) await mkdir(dirname(target), { recursive: true });
+      if (b.out && resolve(target) !== resolve(input.path)) await makeParent(target);
       r = (await b.run(input, target)) ?? ({ file: input.path, status: 'skipped' } as R);
     } catch (e) {
       // A usage error is the same for every file: it stops the run (exit code 2) instead of failing each file.

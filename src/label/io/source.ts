@@ -161,6 +161,8 @@ export function ioError(e: unknown, action: string): HeguiError {
     EISDIR: 'is a directory',
     ENOSPC: 'no space left on the device',
     EROFS: 'read-only file system',
+    ENOTDIR: 'a file is where a folder should be',
+    EEXIST: 'a file of that name is in the way',
   };
   return new HeguiError('io', `cannot ${action}: ${text[code] ?? code}`, { errno: code });
 }
