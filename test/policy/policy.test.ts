@@ -248,6 +248,7 @@ describe('the Art. 9 record', () => {
     const record: UnlabelledDeliveryRecord = {
       type: RECORD_TYPE,
       version: 1,
+      id: '6f1c2d3e-0000-4000-8000-000000000001',
       time: new Date().toISOString(),
       recipient: { form: 'plain', value: 'u1' },
       file: { sha256: '0'.repeat(64), size: 1 },
