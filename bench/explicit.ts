@@ -2,14 +2,17 @@
  * Explicit labels against what a developer would otherwise write by hand:
  * - image: a 1920×1080 JPEG. Hegui draws the label (plate from the background sample, measured text, contrast
  *   computed, EXIF/ICC kept, quality estimated) and writes the metadata label; the peer is one plain sharp composite
- *   of an SVG with the same plate and text, re-encoded at the same quality, no metadata label.
+ *   of an SVG with the same plate and text, re-encoded at the same quality, no metadata label. The SVG's text is
+ *   drawn by librsvg in the same bundled Noto Sans SC Bold (a fontconfig file naming its folder), checked before
+ *   timing, so both draw the same glyphs.
  * - video: a 10 s 1080p H.264/AAC MP4. Hegui renders the tile and overlays it with ffmpeg (plus probing and the
- *   output check); the peer is the single equivalent ffmpeg drawtext command with the same encoder settings.
+ *   output check); the peer is the single equivalent ffmpeg drawtext command with the same encoder settings and the
+ *   same font file. At least 3 rounds, so the median is a middle run and not the mean of two.
  * Same inputs, outputs to memory or fresh paths. Ratios are Hegui's time over the peer's (1.0 = as fast).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import {
   createLabel,
@@ -81,12 +84,61 @@ async function video1080(dir: string): Promise<string> {
 }
 
 /** The peer's overlay: the same plate and text as an SVG (what a hand-written composite would use). */
-function svgLabel(w: number, h: number, fontPx: number, alpha: number): Buffer {
+function svgLabel(w: number, h: number, fontPx: number, alpha: number, family = 'Noto Sans SC'): Buffer {
   return Buffer.from(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">` +
       `<rect width="${w}" height="${h}" rx="${Math.round(h / 6)}" fill="#000" fill-opacity="${alpha}"/>` +
-      `<text x="${w / 2}" y="${h * 0.78}" font-family="Noto Sans SC" font-weight="bold" font-size="${fontPx}" fill="#fff" text-anchor="middle">AI生成</text></svg>`,
+      `<text x="${w / 2}" y="${h * 0.78}" font-family="${family}" font-weight="bold" font-size="${fontPx}" fill="#fff" text-anchor="middle">AI生成</text></svg>`,
   );
+}
+
+/**
+ * librsvg finds fonts through fontconfig, not through a file given to it: a fontconfig file that adds the bundled
+ * font's folder to the system's configuration, in effect for this process. Fontconfig reads it when it first starts,
+ * so this runs before anything draws text.
+ */
+export async function useBundledFontForSvg(dir: string): Promise<void> {
+  const conf = resolve(dir, 'fonts.conf');
+  const xml = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;');
+  await writeFile(
+    conf,
+    '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n' +
+      '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n' +
+      `  <dir>${xml(dirname(labelFontFile()))}</dir>\n` +
+      `  <cachedir>${xml(resolve(dir, 'fontconfig-cache'))}</cachedir>\n</fontconfig>\n`,
+  );
+  process.env['FONTCONFIG_FILE'] = conf;
+}
+
+/**
+ * The peer's SVG text must be the bundled font, or the comparison is of different texts: drawn with a family no
+ * system has, librsvg falls back to another font, so equal pixels mean the bundled one is not in use. Returns the
+ * peer's ink height (white pixels of the text), to print beside Hegui's.
+ */
+export async function peerInkHeight(w: number, h: number, fontPx: number): Promise<number> {
+  const draw = (family?: string) =>
+    sharp(svgLabel(w, h, fontPx, 1, family))
+      .flatten({ background: '#000' })
+      .extractChannel(0)
+      .raw()
+      .toBuffer();
+  const [ours, fallback] = await Promise.all([draw(), draw('Hegui Test No Such Family')]);
+  if (ours.equals(fallback)) {
+    throw new Error(
+      "the peer's SVG text is not drawn in the bundled Noto Sans SC (fontconfig did not read FONTCONFIG_FILE, " +
+        'probably because it had started earlier in this process): run `npm run bench -- explicit` on its own',
+    );
+  }
+  let top = -1;
+  let bottom = -1;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      if (ours[y * w + x]! > 127) {
+        if (top < 0) top = y;
+        bottom = y;
+        break;
+      }
+  return top < 0 ? 0 : bottom - top + 1;
 }
 
 /** Median wall time of each function, measured in interleaved rounds (after one warm-up round if `warmUp`). */
@@ -114,6 +166,7 @@ export async function run(): Promise<void> {
   // whichever runs second. Each run starts cold.
   sharp.cache(false);
   const dir = await benchDir('explicit');
+  await useBundledFontForSvg(dir);
   const outDir = join(dir, 'out');
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
@@ -124,6 +177,8 @@ export async function run(): Promise<void> {
   const probe = await renderImageLabel(jpg);
   const r = probe.report;
   const svg = svgLabel(r.plate.width, r.plate.height, Math.round(r.fontPx), r.plateAlpha);
+  const peerInk = await peerInkHeight(r.plate.width, r.plate.height, Math.round(r.fontPx));
+  console.log(`label text ink height: Hegui ${r.inkHeightPx} px, the peer's SVG ${peerInk} px (same font file)`);
   const imageRuns = runs || 21;
   // Interleaved rounds, so a busy machine slows every contender alike.
   const image = await interleaved(imageRuns, {
@@ -147,7 +202,7 @@ export async function run(): Promise<void> {
   });
 
   const mp4 = await video1080(dir);
-  const videoRuns = runs || 2;
+  const videoRuns = Math.max(3, runs);
   const font = labelFontFile().replace(/[\\':]/g, (c) => `\\${c}`);
   const m = Math.round(0.02 * 1080);
   const drawtext =

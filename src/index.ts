@@ -244,6 +244,17 @@ export { containsIdentifier, REDACTED_FIELDS, redact, redactFields, scrubText } 
 export { createPlatform, type Platform, type PlatformOptions } from './platform/platform.ts';
 export { createSqlStores } from './platform/sql-platform-stores.ts';
 export type { PlatformStores } from './platform/stores.ts';
+export {
+  type BadRecordLine,
+  DELIVERY_EVENT_TYPE,
+  deliverySubject,
+  findUnlabelledDelivery,
+  type IngestFileReport,
+  type IngestOptions,
+  type IngestReport,
+  ingestDeliveryRecords,
+  type LoggedDelivery,
+} from './platform/unlabelled-deliveries/ingest.ts';
 export { DEFAULT_MAX_PIXELS, type DecodeOptions } from './review/image/decode.ts';
 export { DIHEDRAL, type Dihedral } from './review/image/dihedral.ts';
 export { type Hash256, hamming, hash256FromHex, hash256ToHex } from './review/image/hash256.ts';

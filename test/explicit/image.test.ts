@@ -2,7 +2,8 @@
  * Explicit labels on images, checked independently: the label region is found by diffing output against input,
  * its ink height and contrast are measured with formulas written out in support.ts, the rest of the picture is
  * compared with the input (exactly for lossless formats, against a plain re-encode for JPEG), and the metadata label
- * is read back.
+ * is read back from every file labelled through labelImageFile: sizes up to 8000×6000 landscape and portrait,
+ * plain and busy backgrounds (photos from the shared test data), every EXIF orientation, every format.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -10,8 +11,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp, { type Sharp } from 'sharp';
-import { createLabel, type ImageLabelReport, labelImageFile, readLabel, renderImageLabel } from '../../src/index.ts';
-import { changedBox, contains, measureInk, noise, type Pixels, psnrOutside, rgb, solid, testdata } from './support.ts';
+import {
+  createLabel,
+  type ImageLabelReport,
+  labelImageFile,
+  type RenderedImage,
+  readLabel,
+  renderImageLabel,
+} from '../../src/index.ts';
+import {
+  changedBox,
+  contains,
+  measureInk,
+  noise,
+  type Pixels,
+  psnrOutside,
+  type Rect,
+  rgb,
+  solid,
+  testdata,
+} from './support.ts';
 
 const P = '001191440300708461136T1XGW3';
 const label = createLabel({ producer: P, produceId: 'explicit-test' });
@@ -24,6 +43,33 @@ after(async () => {
 });
 
 const textLevel = (r: ImageLabelReport) => (r.polarity === 'light-on-dark' ? 255 : 0);
+
+let files = 0;
+/**
+ * The whole file path (labelImageFile): the explicit label drawn, then the metadata label written; read back by the
+ * codec registry, exactly one label with this run's ProduceID. Returns the output bytes and the drawing report.
+ */
+async function labelFile(input: Buffer, position?: string): Promise<RenderedImage> {
+  const inFile = join(dir, `case-${files++}`);
+  const outFile = `${inFile}.out`;
+  await writeFile(inFile, input);
+  const res = await labelImageFile(inFile, outFile, { label, ...(position ? { position: position as never } : {}) });
+  const reading = await readLabel(outFile);
+  assert.equal(reading.label?.ProduceID, 'explicit-test', 'the metadata label is in the output too');
+  assert.equal(reading.sites.length, 1, 'exactly one metadata label');
+  const data = await readFile(outFile);
+  assert.equal((await sharp(data).metadata()).format, (await sharp(input).metadata()).format, 'the input format');
+  return { data, report: res.report };
+}
+
+/** The label's 16×16 macroblocks (4:2:0 JPEG), one more around for the decoder's chroma upsampling. */
+function macroblocks(r: ImageLabelReport): Rect {
+  const g = (v: number) => Math.floor(v / 16) * 16;
+  const box = { x: g(r.plate.x), y: g(r.plate.y), width: 0, height: 0 };
+  box.width = g(r.plate.x + r.plate.width + 15) - box.x;
+  box.height = g(r.plate.y + r.plate.height + 15) - box.y;
+  return box;
+}
 
 /** The checks every labelled image must pass; `lossless` tightens "nothing else changed" to exact equality. */
 async function assertLabel(input: Buffer, out: Buffer, r: ImageLabelReport, lossless: boolean): Promise<Pixels> {
@@ -92,7 +138,7 @@ async function reencode(input: Buffer, r: ImageLabelReport): Promise<Buffer> {
   }
 }
 
-describe('renderImageLabel: sizes, backgrounds, positions', () => {
+describe('image labels: sizes, backgrounds, positions', () => {
   const cases: { name: string; make: () => Promise<Buffer>; position?: string; lossless: boolean }[] = [
     { name: '64×48 PNG (legibility floor)', make: () => solid(64, 48, '#3a7').png().toBuffer(), lossless: true },
     {
@@ -142,10 +188,9 @@ describe('renderImageLabel: sizes, backgrounds, positions', () => {
   for (const c of cases) {
     it(c.name, async () => {
       const input = await c.make();
-      const { data, report } = await renderImageLabel(input, c.position ? { position: c.position as never } : {});
+      const { data, report } = await labelFile(input, c.position);
       if (c.position) assert.equal(report.position, c.position);
       else assert.equal(report.position, 'bottom-right');
-      assert.equal((await sharp(data).metadata()).format, (await sharp(input).metadata()).format);
       await assertLabel(input, data, report, c.lossless);
     });
   }
@@ -154,11 +199,36 @@ describe('renderImageLabel: sizes, backgrounds, positions', () => {
     const photo = testdata('images/kodak/kodim05.png');
     if (!photo) return t.skip('shared test data (images/kodak) is not present');
     const input = await sharp(photo).resize(1536, 1024).jpeg({ quality: 88 }).toBuffer();
-    const { data, report } = await renderImageLabel(input);
+    const { data, report } = await labelFile(input);
     assert.ok(report.contrast >= 7, 'designed for 7:1 on the exact composited pixels');
     assert.equal(report.quality?.value, 88, 'the JPEG quality is estimated from the quantisation tables');
     await assertLabel(input, data, report, false);
   });
+
+  // Busy photographs as they come (PNG: every pixel outside the plate checked exactly), each in another corner or
+  // edge, so the plate lands on foliage, water, text, sky and faces: kodim04 and kodim19 are portrait.
+  const photos: { rel: string; position: string; lossless: boolean }[] = [
+    { rel: 'images/kodak/kodim01.png', position: 'top-left', lossless: true },
+    { rel: 'images/kodak/kodim04.png', position: 'bottom', lossless: true },
+    { rel: 'images/kodak/kodim08.png', position: 'top-right', lossless: true },
+    { rel: 'images/kodak/kodim13.png', position: 'bottom-left', lossless: true },
+    { rel: 'images/kodak/kodim19.png', position: 'right', lossless: true },
+    { rel: 'images/kodak/kodim20.png', position: 'top', lossless: true },
+    { rel: 'images/kodak/kodim23.png', position: 'left', lossless: true },
+    { rel: 'images/threatexchange/bridge-1600x1004.jpg', position: 'bottom-right', lossless: false },
+    { rel: 'images/threatexchange/pen-and-coaster-924x735.png', position: 'top-left', lossless: true },
+  ];
+  for (const ph of photos) {
+    it(`busy photograph ${ph.rel.split('/').pop()} at ${ph.position}: 5%, 4.5:1, nothing else changed`, async (t) => {
+      const photo = testdata(ph.rel);
+      if (!photo) return t.skip(`shared test data (${ph.rel}) is not present`);
+      const input = await readFile(photo);
+      const { data, report } = await labelFile(input, ph.position);
+      assert.equal(report.position, ph.position);
+      assert.ok(report.contrast >= 4.5);
+      await assertLabel(input, data, report, ph.lossless);
+    });
+  }
 
   it('outside the MCUs the label touches, the JPEG equals a plain re-encode at the estimated quality', async () => {
     const input = await noise(800, 600, 11).jpeg({ quality: 85 }).toBuffer();
@@ -167,12 +237,7 @@ describe('renderImageLabel: sizes, backgrounds, positions', () => {
     const plain = await rgb(await sharp(input).jpeg({ quality: 85 }).toBuffer());
     const labelled = await rgb(data);
     // 4:2:0 JPEG codes 16×16 macroblocks independently of each other; grow the plate to that grid.
-    const g = (v: number) => Math.floor(v / 16) * 16;
-    const box = { x: g(report.plate.x), y: g(report.plate.y), width: 0, height: 0 };
-    box.width = g(report.plate.x + report.plate.width + 15) - box.x;
-    box.height = g(report.plate.y + report.plate.height + 15) - box.y;
-    // One more macroblock around: the decoder's chroma upsampling reads the neighbouring block's samples.
-    assert.equal(psnrOutside(plain, labelled, box, 16), Number.POSITIVE_INFINITY);
+    assert.equal(psnrOutside(plain, labelled, macroblocks(report), 16), Number.POSITIVE_INFINITY);
   });
 
   it('is deterministic: the same input gives the same bytes', async () => {
@@ -184,41 +249,100 @@ describe('renderImageLabel: sizes, backgrounds, positions', () => {
     assert.ok((await renderImageLabel(png)).data.equals((await renderImageLabel(png)).data));
   });
 
-  it('an 8000×6000 photo gets a 301 px label (5% + the coding pixel), fast enough', async () => {
-    const input = await solid(8000, 6000, '#5a8fc2').jpeg({ quality: 90 }).toBuffer();
-    const { data, report } = await renderImageLabel(input);
-    assert.equal(report.targetInkPx, 301);
-    assert.ok(report.inkHeightPx >= 300);
-    const crop = await sharp(data)
-      .extract({ left: report.plate.x, top: report.plate.y, width: report.plate.width, height: report.plate.height })
-      .toBuffer();
-    const m = measureInk(await rgb(crop), { x: 0, y: 0, width: report.plate.width, height: report.plate.height }, 255);
-    assert.ok(m.ink.height >= 300, `ink ${m.ink.height} px ≥ 5% of 6000`);
-    assert.ok(m.contrast1 >= 4.5);
-  });
+  // Camera-size photographs, landscape and portrait: a Kodak photo scaled up, so the background is busy everywhere.
+  for (const big of [
+    { rel: 'images/kodak/kodim05.png', width: 8000, height: 6000 },
+    { rel: 'images/kodak/kodim04.png', width: 6000, height: 8000 },
+  ]) {
+    it(`a ${big.width}×${big.height} photo gets a 301 px label (5% + the coding pixel), nothing else changed`, async (t) => {
+      const photo = testdata(big.rel);
+      if (!photo) return t.skip(`shared test data (${big.rel}) is not present`);
+      const input = await sharp(photo).resize(big.width, big.height, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
+      const { data, report } = await labelFile(input);
+      assert.deepEqual([report.width, report.height], [big.width, big.height]);
+      assert.equal(report.targetInkPx, 301);
+      assert.ok(report.inkHeightPx >= 300);
+      const { plate } = report;
+      assert.ok(plate.x + plate.width > big.width * 0.9 && plate.y + plate.height > big.height * 0.9, 'bottom right');
+      const crop = await sharp(data)
+        .extract({ left: plate.x, top: plate.y, width: plate.width, height: plate.height })
+        .toBuffer();
+      const m = measureInk(
+        await rgb(crop),
+        { x: 0, y: 0, width: plate.width, height: plate.height },
+        textLevel(report),
+      );
+      assert.ok(m.ink.height >= 300, `ink ${m.ink.height} px ≥ 5% of 6000`);
+      assert.ok(m.contrast1 >= 4.5, `contrast ${m.contrast1.toFixed(2)} ≥ 4.5`);
+      // Outside the label's macroblocks, the output is exactly a plain re-encode at the estimated quality.
+      assert.deepEqual(report.quality, { value: 90, source: 'estimated' });
+      const plain = await rgb(await sharp(input).jpeg({ quality: 90 }).toBuffer());
+      assert.equal(psnrOutside(plain, await rgb(data), macroblocks(report), 16), Number.POSITIVE_INFINITY);
+    });
+  }
 });
 
-describe('renderImageLabel: orientation, colour, formats', () => {
-  for (const orientation of [6, 8]) {
+describe('image labels: orientation, colour, formats', () => {
+  // Every EXIF orientation but 1: 2–4 keep the stored shape (mirror, turn 180°, flip), 5–8 swap width and height.
+  for (const orientation of [2, 3, 4, 5, 6, 7, 8]) {
     it(`EXIF orientation ${orientation}: the label is in the corner the viewer sees, output orientation 1`, async () => {
-      // A 400×300 stored picture whose left half is black: displayed turned, so the black half moves.
+      // A 400×300 stored picture, black in its top-left quarter and grey in its top-right one: displayed turned or
+      // mirrored, the quarters move, and the output must show them where the viewer saw them.
       const stored = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#fff' } })
         .composite([
-          { input: { create: { width: 200, height: 300, channels: 3, background: '#000' } }, left: 0, top: 0 },
+          { input: { create: { width: 200, height: 150, channels: 3, background: '#000' } }, left: 0, top: 0 },
+          { input: { create: { width: 200, height: 150, channels: 3, background: '#888' } }, left: 200, top: 0 },
         ])
         .jpeg({ quality: 92 })
         .toBuffer();
       const input = await sharp(stored).withMetadata({ orientation }).jpeg({ quality: 92 }).toBuffer();
-      const { data, report } = await renderImageLabel(input);
+      const { data, report } = await labelFile(input);
       const meta = await sharp(data).metadata();
-      assert.equal(meta.width, 300);
-      assert.equal(meta.height, 400);
+      const [w, h] = orientation >= 5 ? [300, 400] : [400, 300];
+      assert.deepEqual([meta.width, meta.height], [w, h]);
       assert.ok((meta.orientation ?? 1) === 1, 'the pixels are upright; no orientation left to apply');
       assert.equal(report.orientation, orientation);
       assert.ok(
-        report.plate.x + report.plate.width > 250 && report.plate.y + report.plate.height > 350,
+        report.plate.x + report.plate.width > w - 50 && report.plate.y + report.plate.height > h - 50,
         'bottom right as displayed',
       );
+      // Where each displayed pixel comes from in the stored picture, per the EXIF 2.3 definition of each value
+      // (written out here, not taken from sharp), and the colour the stored picture has there.
+      const source = (x: number, y: number): [number, number] =>
+        (
+          ({
+            2: [399 - x, y],
+            3: [399 - x, 299 - y],
+            4: [x, 299 - y],
+            5: [y, x],
+            6: [y, 299 - x],
+            7: [399 - y, 299 - x],
+            8: [399 - y, x],
+          }) as Record<number, [number, number]>
+        )[orientation]!;
+      const storedLevel = (sx: number, sy: number) => (sy >= 150 ? 255 : sx < 200 ? 0 : 0x88);
+      const out = await rgb(data);
+      let checked = 0;
+      for (let j = 0; j < 6; j++)
+        for (let i = 0; i < 6; i++) {
+          const x = Math.floor(((i + 0.5) * w) / 6);
+          const y = Math.floor(((j + 0.5) * h) / 6);
+          const [sx, sy] = source(x, y);
+          // Away from the quarters' edges (JPEG ringing) and from the label.
+          if (Math.abs(sx - 200) < 12 || Math.abs(sy - 150) < 12) continue;
+          if (
+            contains(
+              { ...report.plate, x: report.plate.x - 8, y: report.plate.y - 8 },
+              { x, y, width: 1, height: 1 },
+              16,
+            )
+          )
+            continue;
+          const got = out.data[(y * w + x) * 3]!;
+          assert.ok(Math.abs(got - storedLevel(sx, sy)) < 24, `displayed ${x},${y}: ${got}, stored ${sx},${sy}`);
+          checked++;
+        }
+      assert.ok(checked >= 20);
       await assertLabel(input, data, report, false);
     });
   }

@@ -1,6 +1,13 @@
-/** The renderer's parts: WCAG contrast, the plate choice, text sized by measured ink, layout, JPEG quality. */
+/**
+ * The renderer's parts: WCAG contrast, the plate choice, text sized by measured ink and drawn with the bundled font,
+ * layout, JPEG quality.
+ */
 import assert from 'node:assert/strict';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { contrastRatio, relativeLuminance } from '../../src/index.ts';
 import {
@@ -10,11 +17,16 @@ import {
   plateAlphaFor,
   worstContrast,
 } from '../../src/label/explicit/contrast.ts';
+import { labelFontFile } from '../../src/label/explicit/font.ts';
 import { fitText, renderText } from '../../src/label/explicit/glyphs.ts';
 import { estimateJpegQuality } from '../../src/label/explicit/jpeg-quality.ts';
 import { displayToCoded, placePlate, targetInkHeight } from '../../src/label/explicit/layout.ts';
 import { inkBox } from '../../src/label/explicit/measure/ink.ts';
 import { filterPath } from '../../src/label/explicit/video.ts';
+import { run } from '../support/run.ts';
+
+const TSX = fileURLToPath(import.meta.resolve('tsx'));
+const RENDER = fileURLToPath(new URL('./children/render-text.ts', import.meta.url));
 
 describe('contrast (WCAG 2)', () => {
   it('matches the published reference values', () => {
@@ -92,6 +104,46 @@ describe('text rendering', () => {
       assert.ok(!same);
     }
     assert.ok(ours.ink.height > 20);
+  });
+
+  it('CJK glyphs come from the bundled Noto Sans SC Bold file, not from a system font', async (t) => {
+    // Each rendering in a process of its own: a font file added to Pango stays added for the whole process.
+    const render = async (fontfile: string) => {
+      const r = await run(process.execPath, ['--import', TSX, RENDER, 'AI生成', 'Noto Sans SC Bold 60.00', fontfile]);
+      assert.equal(r.code, 0, r.stderr);
+      const o = JSON.parse(r.stdout) as { width: number; height: number; mask: string };
+      return { width: o.width, height: o.height, mask: Buffer.from(o.mask, 'base64') };
+    };
+    const same = (a: { width: number; height: number; mask: Uint8Array }, b: typeof a) =>
+      a.width === b.width && a.height === b.height && Buffer.from(a.mask).equals(Buffer.from(b.mask));
+    const ours = await renderText('AI生成', 60);
+    const dir = await mkdtemp(join(tmpdir(), 'hegui-font-'));
+    try {
+      // The same bytes under another name, alone in a fresh process: exactly the renderer's pixels.
+      const copy = join(dir, 'copy.ttf');
+      await copyFile(labelFontFile(), copy);
+      assert.ok(same(await render(copy), ours), 'the renderer draws what this TTF draws');
+      // The same family and size from the package's Regular file: other CJK strokes, so the file decides them.
+      const regular = join(dirname(labelFontFile()), '..', '400Regular', 'NotoSansSC_400Regular.ttf');
+      const thin = await render(regular);
+      assert.ok(!same(thin, ours), 'another weight of the family draws other glyphs');
+      // No file: whatever the system has for CJK (a fallback font, or boxes for missing glyphs).
+      const system = await render('-');
+      if (same(system, ours)) {
+        const installed = await run('fc-list', ['Noto Sans SC:style=Bold']).catch(() => null);
+        if (installed?.stdout.trim()) return t.skip('this system has Noto Sans SC Bold installed itself');
+      }
+      assert.ok(!same(system, ours), 'without the file the CJK glyphs would be another font');
+      // The ink of the CJK part differs, not just the Latin "AI": compare the right half of each mask.
+      const right = (m: { width: number; height: number; mask: Uint8Array }) => {
+        let ink = 0;
+        for (let y = 0; y < m.height; y++) for (let x = m.width >> 1; x < m.width; x++) ink += m.mask[y * m.width + x]!;
+        return ink;
+      };
+      assert.notEqual(right(thin), right(ours), 'the ideographs themselves change with the file');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('treats markup characters as text (Pango markup is escaped)', async () => {

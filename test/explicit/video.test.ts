@@ -65,6 +65,17 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+const testsrc = (seconds: number) => ['-f', 'lavfi', '-i', `testsrc2=size=320x240:rate=25:duration=${seconds}`];
+const sine = (seconds: number) => ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`];
+const H264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p'];
+
+/** Whether this ffmpeg build has an encoder (`ffmpeg -encoders`). */
+let encoders: Promise<string> | undefined;
+async function hasEncoder(name: string): Promise<boolean> {
+  encoders ??= runOk(ffmpegPath(), ['-hide_banner', '-encoders']);
+  return new RegExp(`^ \\S{6} ${name} `, 'm').test(await encoders);
+}
+
 /** The frame shown at `t` seconds (display orientation: ffmpeg applies the display matrix), as RGB pixels. */
 let frames = 0;
 async function frameAt(path: string, t: number): Promise<Pixels> {
@@ -230,6 +241,78 @@ describe('renderVideoLabel', () => {
     assert.equal((await readLabel(out)).label?.ProduceID, 'video-test');
     await assertShown(src['mp4']!, out, report, [0, 1.9], [2.1]);
   });
+
+  // More containers and codecs, through labelVideoFile so the metadata label is checked on each. Each keeps its
+  // container and codec family (H.264 in MOV, VP8 in WebM, HEVC in MP4), with the audio copied.
+  const family: {
+    name: string;
+    file: string;
+    encoder: string;
+    codec: string;
+    container: string;
+    format: RegExp;
+    make: (out: string) => string[];
+  }[] = [
+    {
+      name: 'MOV (H.264 + AAC)',
+      file: 'clip.mov',
+      encoder: 'libx264',
+      codec: 'h264',
+      container: 'mov',
+      format: /mov/,
+      make: (out) => [...testsrc(3), ...sine(3), ...H264, '-c:a', 'aac', '-shortest', '-f', 'mov', out],
+    },
+    {
+      name: 'WebM (VP8 + Vorbis)',
+      file: 'clip-vp8.webm',
+      encoder: 'libvpx',
+      codec: 'vp8',
+      container: 'webm',
+      format: /webm/,
+      make: (out) => [
+        ...testsrc(3),
+        ...sine(3),
+        ...['-c:v', 'libvpx', '-b:v', '800k', '-deadline', 'realtime', '-cpu-used', '8'],
+        ...['-c:a', 'libvorbis', '-shortest', out],
+      ],
+    },
+    {
+      name: 'MP4 (HEVC hvc1 + AAC)',
+      file: 'clip-hevc.mp4',
+      encoder: 'libx265',
+      codec: 'hevc',
+      container: 'mp4',
+      format: /mp4/,
+      make: (out) => [
+        ...testsrc(3),
+        ...sine(3),
+        ...['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-tag:v', 'hvc1'],
+        ...['-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', out],
+      ],
+    },
+  ];
+  for (const f of family) {
+    it(`${f.name}: same container and codec family, label 0–2 s, audio copied, metadata label`, async (t) => {
+      if (!(await hasEncoder(f.encoder))) return t.skip(`this ffmpeg build has no ${f.encoder} encoder`);
+      const input = join(dir, f.file);
+      await ffmpeg(f.make(input));
+      const out = join(dir, `labelled-${f.file}`);
+      const label = createLabel({ producer: '001191440300708461136T1XGW3', produceId: `video-${f.codec}` });
+      const { report } = await labelVideoFile(input, out, { label });
+      assert.equal(report.container, f.container);
+      assert.equal(report.encoder, f.encoder);
+      assert.equal(report.audio, 'copied');
+      assert.deepEqual(report.warnings, []);
+      const probe = await ffprobe(out);
+      assert.match(probe.format.format_name, f.format);
+      const v = probe.streams.find((s) => s.codec_type === 'video') as unknown as Record<string, string>;
+      assert.equal(v['codec_name'], f.codec);
+      if (f.codec === 'hevc') assert.equal(v['codec_tag_string'], 'hvc1', 'the Apple-playable HEVC tag is kept');
+      assert.equal((await readLabel(out)).label?.ProduceID, `video-${f.codec}`);
+      await assertShown(input, out, report, [0, 1.9], [2.3]);
+      await assertKept(input, out);
+    });
+  }
 
   it('a broken video is a HeguiError without paths; the input stays and no output is left', async () => {
     const bad = join(dir, 'bad.mp4');

@@ -240,6 +240,7 @@ describe('applyPolicy: content without its explicit label on the user request (L
     assert.deepEqual(Object.keys(rec), [
       'type',
       'version',
+      'id',
       'time',
       'recipient',
       'file',
@@ -253,6 +254,7 @@ describe('applyPolicy: content without its explicit label on the user request (L
       'policy',
     ]);
     assert.equal(rec.type, 'hegui.unlabelled-delivery');
+    assert.match(rec.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.equal(rec.recipient.form, 'hmac-sha256');
     assert.equal(rec.recipient.keyId, 'k1');
     assert.ok(!lines[0]!.includes('user-42'), 'the identifier is not in the record');

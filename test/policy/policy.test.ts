@@ -16,6 +16,7 @@ import {
   loadPolicy,
   overrideExplicit,
   parsePolicy,
+  parseRecordLine,
   pseudonymiseRecipient,
   RECORD_TYPE,
   SERVICE_TYPES,
@@ -248,6 +249,7 @@ describe('the Art. 9 record', () => {
     const record: UnlabelledDeliveryRecord = {
       type: RECORD_TYPE,
       version: 1,
+      id: '6f1c2d3e-0000-4000-8000-000000000001',
       time: new Date().toISOString(),
       recipient: { form: 'plain', value: 'u1' },
       file: { sha256: '0'.repeat(64), size: 1 },
@@ -269,6 +271,31 @@ describe('the Art. 9 record', () => {
     );
     const { stat } = await import('node:fs/promises');
     assert.equal((await stat(log)).mode & 0o777, 0o600);
+
+    // Read back for the log: the record as written, by its id; a record without one is named by its line's hash.
+    const [line] = lines;
+    assert.deepEqual(parseRecordLine(line!), { id: record.id, record: JSON.parse(line!) });
+    const { id: _, ...old } = JSON.parse(line!);
+    const oldLine = JSON.stringify({ ...old, later: 'a field added later' });
+    const parsed = parseRecordLine(oldLine);
+    assert.match(parsed.id, /^sha256-[0-9a-f]{64}$/);
+    assert.equal((parsed.record as unknown as { later: string }).later, 'a field added later', 'kept, not refused');
+    const bad: [string, RegExp][] = [
+      ['not json', /not JSON/],
+      [JSON.stringify({ ...record, version: 2 }), /version/],
+      [JSON.stringify({ ...record, serviceType: 'chat' }), /serviceType/],
+      [JSON.stringify({ ...record, file: { sha256: 'x', size: 1 } }), /file\.sha256/],
+      [JSON.stringify({ ...record, recipient: { form: 'plain' } }), /recipient/],
+      [JSON.stringify({ ...record, id: 'a b' }), /\bid\b/],
+      [JSON.stringify({ ...record, time: 'yesterday' }), /time/],
+    ];
+    for (const [text, message] of bad)
+      assert.throws(
+        () => parseRecordLine(text),
+        (e: unknown) => isHeguiError(e) && e.code === 'malformed' && message.test(e.message),
+        text,
+      );
+    assert.throws(() => parseRecordLine(`"${'x'.repeat(70_000)}"`), { code: 'oversize' });
   });
 });
 

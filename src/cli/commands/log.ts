@@ -1,6 +1,7 @@
 /**
- * `hegui log verify`: check the tamper-evident log offline, in a database or in a regulator export.
- * Exit codes: 0 everything verifies (purged payloads included), 1 something does not, 2 usage or the source cannot be
+ * `hegui log verify`: check the tamper-evident log offline, in a database or in a regulator export
+ * (`hegui log ingest-deliveries`: log-ingest.ts).
+ * Exit codes of verify: 0 everything verifies (purged payloads included), 1 something does not, 2 usage or the source cannot be
  * read.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { verifyDatabase } from '../../platform/audit/verify/verify-database.ts';
 import { verifyExport } from '../../platform/audit/verify/verify-export.ts';
 import type { Output } from '../output.ts';
 import { asStoreError, openExistingStore } from '../store-options.ts';
+import { registerLogIngest } from './log-ingest.ts';
 
 interface VerifyFlags {
   data?: string;
@@ -46,6 +48,7 @@ export function registerLogCommand(program: Command, io: Output, setExit: (code:
       else for (const line of describe(r)) io.out(line);
       setExit(r.ok ? 0 : 1);
     });
+  registerLogIngest(log, io, setExit);
 }
 
 async function verifySource(exportDir: string | undefined, o: VerifyFlags): Promise<VerifyReport> {

@@ -25,6 +25,7 @@ import { prepareService } from './prepare.ts';
 import {
   appendRecord,
   checkRecipient,
+  newRecordId,
   pseudonymiseRecipient,
   RECORD_TYPE,
   type RecipientKey,
@@ -333,6 +334,7 @@ export async function applyPolicy(
       const record: UnlabelledDeliveryRecord = {
         type: RECORD_TYPE,
         version: 1,
+        id: newRecordId(),
         time: new Date().toISOString(),
         recipient: pseudonymiseRecipient(req.recipient, req.recipientKey),
         file: { sha256, size },

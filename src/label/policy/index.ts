@@ -29,12 +29,14 @@ export { checkServiceType, type PreparedService, prepareService } from './prepar
 export {
   appendRecord,
   checkRecipient,
+  newRecordId,
   pseudonymiseRecipient,
   RECORD_TYPE,
   type RecipientKey,
   type RecordedRecipient,
   type UnlabelledDeliveryRecord,
 } from './record.ts';
+export { MAX_RECORD_LINE_BYTES, type ParsedRecord, parseRecordLine } from './record-line.ts';
 export { POLICY_VERSION } from './schema.ts';
 export {
   isServiceType,

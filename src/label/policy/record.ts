@@ -2,10 +2,11 @@
  * Labelling Measures Art. 9: a provider may hand out content without its explicit label when a user asks for it,
  * once the user agreement states the user's labelling duty and responsibility, and must keep the information on who
  * received it, and related logs, for at least six months. Each such delivery is one JSON line appended to a records
- * file; the platform's tamper-evident log ingests these lines. The format is stable (README "Content without the
- * explicit label"): new fields may be added, none is renamed or removed while `version` is 1.
+ * file, written before the file is handed out; `hegui log ingest-deliveries` (src/platform/unlabelled-deliveries/)
+ * copies the lines into the tamper-evident log, which keeps them at least six months. The format is stable (README
+ * "Content without the explicit label"): new fields may be added, none is renamed or removed while `version` is 1.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { HeguiError } from '../../errors.ts';
@@ -28,6 +29,8 @@ export type RecordedRecipient =
 export interface UnlabelledDeliveryRecord {
   type: typeof RECORD_TYPE;
   version: 1;
+  /** A random UUID naming this delivery: the log finds the record by it, and ingests it once. */
+  id: string;
   /** When the content was handed out (ISO 8601, UTC). */
   time: string;
   recipient: RecordedRecipient;
@@ -62,6 +65,9 @@ export function checkRecipient(id: unknown): string {
     throw new HeguiError('usage', 'the recipient identifier must be one line of at most 256 printable characters');
   return t;
 }
+
+/** A new record's id. */
+export const newRecordId = (): string => randomUUID();
 
 /** HMAC-SHA256 over a purpose tag and the identifier, so the same key gives other values for other purposes. */
 export function pseudonymiseRecipient(id: string, key?: RecipientKey): RecordedRecipient {

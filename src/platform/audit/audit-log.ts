@@ -95,17 +95,8 @@ export class AuditLog {
    * it after the transaction's other writes to keep that short. Returns the entry's index once it is certain.
    */
   async append(trx: StoreTransaction, event: AuditEvent): Promise<AppendedEntry> {
-    const scope = scopeOf(trx);
-    if (!scope) throw new HeguiError('usage', 'audit.append needs a transaction opened by store.transaction()');
     const e = prepareEvent(event);
-    const pending = await scope.state(PENDING, () =>
-      this.#sql.lockHead(trx).then((head): PendingAppends => {
-        const p: PendingAppends = { head, startSize: head.size, nodes: [], types: new Set() };
-        scope.beforeCommit(() => this.#flush(trx, p));
-        if (this.#listeners.size > 0) scope.afterCommit(() => this.#committed(p.types));
-        return p;
-      }),
-    );
+    const pending = await this.#pending(trx, 'audit.append');
     pending.types.add(e.type);
     const head = pending.head;
     const index = head.size;
@@ -131,6 +122,29 @@ export class AuditLog {
       purged_at: null,
     });
     return { index, loggedAt, leafHash: leaf.toString('hex') };
+  }
+
+  /**
+   * Take the head lock for this transaction now, as its first append would. A writer whose appends depend on what it
+   * reads (an import that skips what is already in the log) calls this before reading: such transactions then run one
+   * after another on every dialect, so the same thing is never appended twice.
+   */
+  async lock(trx: StoreTransaction): Promise<void> {
+    await this.#pending(trx, 'audit.lock');
+  }
+
+  /** The transaction's appends so far; the first call locks the head and registers the pre-commit flush. */
+  #pending(trx: StoreTransaction, what: string): Promise<PendingAppends> {
+    const scope = scopeOf(trx);
+    if (!scope) throw new HeguiError('usage', `${what} needs a transaction opened by store.transaction()`);
+    return scope.state(PENDING, () =>
+      this.#sql.lockHead(trx).then((head): PendingAppends => {
+        const p: PendingAppends = { head, startSize: head.size, nodes: [], types: new Set() };
+        scope.beforeCommit(() => this.#flush(trx, p));
+        if (this.#listeners.size > 0) scope.afterCommit(() => p.types.size > 0 && this.#committed(p.types));
+        return p;
+      }),
+    );
   }
 
   /**

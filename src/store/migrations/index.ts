@@ -10,6 +10,7 @@ import { trainingData } from './0702-training-data.ts';
 import { filings } from './0703-filings.ts';
 import { emergencySwitch } from './0704-emergency-switch.ts';
 import { platform } from './0800-platform.ts';
+import { unlabelledDeliveries } from './0801-unlabelled-deliveries.ts';
 import type { StoreMigration } from './migration.ts';
 
 /**
@@ -29,4 +30,5 @@ export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = Object.freez
   '0703_filings': filings,
   '0704_emergency_switch': emergencySwitch,
   '0800_platform': platform,
+  '0801_unlabelled_deliveries': unlabelledDeliveries,
 });

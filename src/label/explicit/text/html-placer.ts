@@ -12,8 +12,11 @@ import { BOM, isSpace, type Placer, type Step, TextTail } from './placer.ts';
  *   a list, a link, a block quote or other element where a paragraph would be out of place;
  * - suffix, corner (end), and middle without such a `</p>`: before `</body>`, else before `</html>`, else at the end.
  *
- * Held back: a `<` and the tag name after it (at most 10 characters) while deciding whether the label goes before
- * that tag.
+ * Held back, only while the label may go right before a tag that is not finished yet: a `<` at the end of the input;
+ * in the start modes `<` with a name that is still a prefix of one of BEFORE_BODY (the whole name included: `<head`
+ * may become `<header`), or `</` with a prefix of head, html, body; in the end modes `</` with a prefix of body or
+ * html. That is at most 9 characters (`<noscript`), released by the next character. A `<` followed by anything else
+ * (`<p`, `<!`, `</p`, `< `) is decided at once.
  */
 type State =
   | 'data'

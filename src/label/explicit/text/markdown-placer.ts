@@ -13,8 +13,11 @@ import { BOM, type Placer, type Step, TextTail } from './placer.ts';
  *   else on a line of its own; corner (end): like suffix.
  * Where the position never comes (no qualifying paragraph, unclosed front matter) the label goes at the end.
  *
- * Held back: the first 5 characters while deciding whether front matter opens the text, and the start of the first
- * block's line (at most 4 columns of indentation and 7 more characters) while deciding where a corner mark goes.
+ * Held back, only where the label may go right before the undecided characters: for prefix and corner (start), a text
+ * opening with `-`, `--`, `---`, `---\r` (or the same with `+`) until the next character tells whether it opens front
+ * matter; for corner (start), the first body line's indentation (at most 3 spaces) and a run of at most 6 `#` until
+ * the next character tells whether it is a heading. In the other modes the label can never go there, so those
+ * characters are emitted at once and only remembered.
  */
 const OPENERS = ['---\n', '---\r\n', '+++\n', '+++\r\n'];
 const OWN_LINE_STARTS = '`~<>|-+*_=\t0123456789';
@@ -30,12 +33,17 @@ export class MarkdownPlacer implements Placer {
   private closer: RegExp | null = null;
   /** The current line as far as it was emitted. */
   private line = '';
+  /** Modes that never place the label at the very start: the possible opener emitted while front matter is undecided. */
+  private openSeen = '';
+  /** Whether the label may go at the very start of the body, so an undecided opener must be held. */
+  private readonly holdsOpener: boolean;
 
   /** The label as a paragraph of its own. */
   private readonly paragraph: string;
 
   constructor(private readonly r: ResolvedTextLabel) {
     this.paragraph = r.snippet + r.newline + r.newline;
+    this.holdsOpener = r.mode === 'prefix' || (r.mode === 'corner' && r.corner === 'start');
   }
 
   private commit(buf: string, n: number, place?: string): Step {
@@ -51,11 +59,27 @@ export class MarkdownPlacer implements Placer {
     while (i < buf.length) {
       if (this.phase === 'open') {
         if (this.tail.total + i === 0 && buf.startsWith(BOM)) i = 1;
+        if (!this.holdsOpener) {
+          // Decided on what was emitted so far plus this piece; nothing is held.
+          const seen = this.openSeen;
+          const fm = frontMatterOpener(seen + buf.slice(i, i + 5), 0, final);
+          if (fm === 'wait') {
+            this.openSeen = seen + buf.slice(i);
+            return this.commit(buf, buf.length);
+          }
+          this.openSeen = '';
+          if (fm) this.openFrontMatter(fm);
+          else {
+            this.phase = 'body';
+            this.line = seen;
+          }
+          i += fm ? fm.length - seen.length : 0;
+          continue;
+        }
         const fm = frontMatterOpener(buf, i, final);
         if (fm === 'wait') return this.commit(buf, i);
         if (fm) {
-          this.phase = 'frontmatter';
-          this.closer = fm.startsWith('+') ? /^\+\+\+[ \t]*\r?$/ : /^(?:---|\.\.\.)[ \t]*\r?$/;
+          this.openFrontMatter(fm);
           i += fm.length;
           continue;
         }
@@ -91,8 +115,19 @@ export class MarkdownPlacer implements Placer {
     return this.commit(buf, i);
   }
 
+  private openFrontMatter(opener: string): void {
+    this.phase = 'frontmatter';
+    this.closer = opener.startsWith('+') ? /^\+\+\+[ \t]*\r?$/ : /^(?:---|\.\.\.)[ \t]*\r?$/;
+  }
+
   finish(): string {
     const { snippet, newline: nl } = this.r;
+    // A text that is only the start of an opener (`---`) is a body line, as the whole-text scan decides.
+    if (this.phase === 'open' && this.openSeen !== '') {
+      this.phase = 'body';
+      this.line = this.openSeen;
+      this.openSeen = '';
+    }
     if (this.phase === 'body' && this.line !== '') this.blocks.line(this.line);
     this.line = '';
     const open = this.blocks.closers();

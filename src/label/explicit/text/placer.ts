@@ -20,8 +20,11 @@ export interface Placer {
   finish(): string;
 }
 
-/** The longest text a placer holds back while a decision is pending (a line start, an HTML tag name). */
-export const MAX_HOLD = 16;
+/**
+ * The longest text a placer holds back while a decision is pending: an HTML `<` with an 8-letter name that may stand
+ * before the body (`<noscript`), or a Markdown line start of 3 spaces and 6 `#` (corner mark).
+ */
+export const MAX_HOLD = 9;
 
 /** What the end of the emitted text looks like, for choosing the separator before a label appended there. */
 export class TextTail {

@@ -14,12 +14,18 @@ export interface StreamLabelOptions extends TextLabelOptions {
  * Puts the explicit label into text that arrives in pieces (model tokens), exactly once, at the position
  * {@link labelText} gives for the whole text.
  *
- * The delay guarantee: after `push(chunk)` returns, the text not yet emitted is a suffix of the input of at most
- * {@link MAX_HOLD} (16) characters, and is held only while a decision depends on characters not yet seen: in Markdown
- * the first 5 characters (is this front matter?) and, for a corner mark, the start of the first block's line; in
- * HTML a `<` and the tag name after it. Every other character is emitted by the `push` that brought it. So at most
- * the current token is delayed whenever tokens are at least that long, and once the label is placed every chunk is
- * passed through unchanged and undelayed.
+ * The delay guarantee: `push(chunk)` returns every character whose place relative to the label is decided. What it
+ * keeps is empty, or one construct that ends the input so far and could still turn out either way, and only where the
+ * label may go right before it:
+ * - Markdown, prefix and corner (start): a text opening with `-`, `--`, `---`, `---\r` (or `+`, `++`, `+++`, `+++\r`):
+ *   front matter or not?
+ * - Markdown, corner (start): the first body line's indentation (≤ 3 spaces) and a run of ≤ 6 `#`: a heading or not?
+ * - HTML: a `<`, and `<` or `</` with a tag name that is still a prefix of one that decides the position (start modes:
+ *   the tags that may stand before the body and `</head`, `</html`, `</body`; end modes: `</body`, `</html`).
+ * Plain text holds nothing, nor do the other Markdown modes. A construct is at most {@link MAX_HOLD} (9) characters
+ * and is released by the push that brings the character deciding it. So when a construct arrives within one token, at
+ * most that token is delayed; only a construct split over several tokens (`-`,`-`,`-`; `</bo`,`dy>`) is held from its
+ * first token until the one that decides it. Once the label is placed, every chunk passes through unchanged.
  */
 export interface StreamLabeller {
   /** The pieces to send now, in order (the label is a piece of its own). Empty chunks are ignored. */
