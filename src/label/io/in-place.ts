@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { type FileHandle, open, readFile, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { HeguiError } from '../../errors.ts';
@@ -125,6 +126,8 @@ export async function applyInPlace(
 /** Roll back an interrupted in-place update, if there is one. Returns true when a rollback happened. */
 export async function recoverInPlace(path: string): Promise<boolean> {
   const jpath = journalPath(path);
+  // Asked before every read and write: the usual answer (no journal) costs one system call, not a thread-pool trip.
+  if (!existsSync(jpath)) return false;
   let journal: Buffer;
   try {
     journal = await readFile(jpath);

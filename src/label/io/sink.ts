@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writevSync } from 'node:fs';
 import { chmod, type FileHandle, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { HeguiError } from '../../errors.ts';
@@ -27,18 +28,34 @@ export class MemorySink implements ByteSink {
     this.position += bytes.length;
   }
   async copyFrom(src: ByteSource, offset: number, length: number): Promise<void> {
-    for await (const c of src.chunks(offset, length)) await this.write(c);
+    // Views into a stable source (bytes in memory) are kept as they are: the payload is copied once, into bytes().
+    for await (const c of src.chunks(offset, length, length || 1)) {
+      if (!src.stable) await this.write(c);
+      else if (c.length > 0) {
+        this.parts.push(c);
+        this.flat = null;
+        this.position += c.length;
+      }
+    }
   }
   async patch(position: number, bytes: Uint8Array): Promise<void> {
     if (position < 0 || position + bytes.length > this.position) {
       throw new HeguiError('usage', 'patch outside the written range', { position, length: bytes.length });
     }
+    // bytes() is a new array (or one patched before), never a view of the source: editing it leaves the source alone.
     const all = this.bytes();
     all.set(bytes, position);
   }
+  /** The pieces written so far, in order, without joining them (for a vectored write). */
+  pieces(): readonly Uint8Array[] {
+    return this.flat ? [this.flat] : this.parts;
+  }
+
   bytes(): Uint8Array {
     if (!this.flat) {
-      const out = new Uint8Array(this.position);
+      // Not zero-filled first: every byte is set from the parts below.
+      const whole = Buffer.allocUnsafe(this.position);
+      const out = new Uint8Array(whole.buffer, whole.byteOffset, this.position);
       let p = 0;
       for (const part of this.parts) {
         out.set(part, p);
@@ -74,7 +91,7 @@ export class AtomicFileSink implements ByteSink {
   ) {}
 
   static async create(targetPath: string): Promise<AtomicFileSink> {
-    const tempPath = join(dirname(targetPath), `.${basename(targetPath)}.hegui-${randomBytes(6).toString('hex')}.tmp`);
+    const tempPath = tempPathFor(targetPath);
     let fh: FileHandle;
     try {
       fh = await open(tempPath, 'wx', 0o644);
@@ -187,5 +204,54 @@ export class AtomicFileSink implements ByteSink {
   async abort(): Promise<void> {
     await this.fh.close().catch(() => {});
     await unlink(this.tempPath).catch(() => {});
+  }
+}
+
+const tempPathFor = (targetPath: string): string =>
+  join(dirname(targetPath), `.${basename(targetPath)}.hegui-${randomBytes(6).toString('hex')}.tmp`);
+
+/**
+ * Write a small file's new bytes beside the target and rename them over it, as {@link AtomicFileSink} does, with
+ * synchronous calls: for a file that fits in memory each asynchronous call (open, write, close, stat, rename) costs a
+ * thread-pool round trip longer than the call itself. `durable` adds an fsync before the rename (replacing an
+ * original). On failure the temporary file is removed and the target is untouched.
+ */
+export function writeFileAtomicallySync(targetPath: string, pieces: readonly Uint8Array[], durable: boolean): void {
+  const tempPath = tempPathFor(targetPath);
+  let fd: number;
+  try {
+    fd = openSync(tempPath, 'wx', 0o644);
+  } catch (e) {
+    throw ioError(e, 'create the output file');
+  }
+  let step = 'write the output file';
+  try {
+    try {
+      let rest = pieces.filter((p) => p.length > 0);
+      while (rest.length > 0) {
+        let n = writevSync(fd, rest as Uint8Array[]);
+        const left: Uint8Array[] = [];
+        for (const p of rest) {
+          if (n >= p.length) n -= p.length;
+          else {
+            left.push(n > 0 ? p.subarray(n) : p);
+            n = 0;
+          }
+        }
+        rest = left;
+      }
+      if (durable) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    step = 'replace the output file';
+    const st = statSync(targetPath, { throwIfNoEntry: false });
+    if (st) chmodSync(tempPath, st.mode & 0o7777);
+    renameSync(tempPath, targetPath);
+  } catch (e) {
+    try {
+      unlinkSync(tempPath);
+    } catch {}
+    throw ioError(e, step);
   }
 }
