@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { loadLibrary, serialiseLibrary } from '../../src/review/compiled/artifact.ts';
+import { artifactHash, loadLibrary, serialiseLibrary } from '../../src/review/compiled/artifact.ts';
 import type { CompiledLibrary } from '../../src/review/compiled/compiled-library.ts';
 import { normaliseKey } from '../../src/review/normalise/normalise.ts';
 import { reviewText } from '../../src/review/review.ts';
@@ -138,6 +138,19 @@ describe('review properties', () => {
         for (const t of texts) assert.deepEqual(reviewText(t, loaded), reviewText(t, lib));
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('the same version compiles to the same artifact bytes, and a loaded artifact serialises to them again', () => {
+    fc.assert(
+      fc.property(libSpec, (spec) => {
+        const bytes = serialiseLibrary(build(spec));
+        const again = serialiseLibrary(build(spec));
+        assert.equal(artifactHash(again), artifactHash(bytes));
+        assert.deepEqual(again, bytes);
+        assert.deepEqual(serialiseLibrary(loadLibrary(bytes)), bytes);
+      }),
+      { numRuns: 40 },
     );
   });
 
