@@ -45,10 +45,12 @@ export {
   toEntry,
   verifyVersion,
 } from './library/model.ts';
+export { STARTER_DIR, starterFiles } from './library/starter.ts';
 export { readLibrary, writeLibrary } from './library/store.ts';
 export { foldCodePoint, foldTable } from './normalise/fold.ts';
 export { BREAK, type NormalisedText, type NormaliseOptions, normalise, normaliseKey } from './normalise/normalise.ts';
 export { openCompiledLibrary } from './open.ts';
+export { DEFAULT_MAX_MATCH, MAX_MATCH_LIMIT, type RegexBounds, regexBounds } from './regex/bounds.ts';
 export { type RegexProblem, regexProblem } from './regex/safety.ts';
 export type { RegexStageOptions } from './regex/stage.ts';
 export { type ReviewOptions, reviewText } from './review.ts';

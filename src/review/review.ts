@@ -17,10 +17,15 @@ import {
   REASONS,
 } from './filters/resolve.ts';
 import { type RegexStageOptions, runRegexStage } from './regex/stage.ts';
+import { ACTION_RANK } from './risk.ts';
 import { MatchSink, newScanState, type ScanState, scan } from './scan.ts';
 
 export interface ReviewOptions {
-  /** `all` (default): every hit, overlapping ones included. `leftmost-longest`: non-overlapping, longest first. */
+  /**
+   * `all` (default): every hit, overlapping ones included. `leftmost-longest`: non-overlapping, longest first, except
+   * that a hit set aside for overlapping a kept one stays when its action is stricter than that of every kept hit it
+   * overlaps, so the decision is always the one over all hits.
+   */
   mode?: 'all' | 'leftmost-longest';
   regex?: RegexStageOptions;
   /** What a cut-short regex stage does to the decision (default: at least "review"). */
@@ -143,6 +148,26 @@ export class TermResolver {
   }
 }
 
+/**
+ * The leftmost-longest selection of hits, never weaker than all of them: a shorter or later hit is dropped only when a
+ * kept hit it overlaps has an action at least as strict. (中国人民 logged and 国人 blocked, on 我是中国人民: both are
+ * kept, and the decision is block, as over all hits.)
+ */
+function leftmostLongestHits(hits: TextHit[]): TextHit[] {
+  const kept = leftmostLongest(hits.map((h) => ({ hit: h, start: h.span.start, end: h.span.end }))).map((m) => m.hit);
+  if (kept.length === hits.length) return hits;
+  const isKept = new Set(kept);
+  const out = [...kept];
+  for (const h of hits) {
+    if (isKept.has(h)) continue;
+    let rank = 0;
+    for (const k of kept)
+      if (k.span.start < h.span.end && h.span.start < k.span.end) rank = Math.max(rank, ACTION_RANK[k.action]);
+    if (ACTION_RANK[h.action] > rank) out.push(h);
+  }
+  return orderHits(out);
+}
+
 export function reviewText(text: string, lib: CompiledLibrary, opts: ReviewOptions = {}): ReviewResult {
   const sink = scanText(lib, text);
   const n = sink.n;
@@ -164,12 +189,7 @@ export function reviewText(text: string, lib: CompiledLibrary, opts: ReviewOptio
     : r.hits.length > 1
       ? orderHits(r.hits)
       : r.hits;
-  if (opts.mode === 'leftmost-longest')
-    hits = orderHits(
-      leftmostLongest(hits.map((h) => ({ ...h, start: h.span.start, end: h.span.end }))).map(
-        ({ start: _s, end: _e, ...h }) => h,
-      ),
-    );
+  if (opts.mode === 'leftmost-longest') hits = leftmostLongestHits(hits);
   let decision = decide(hits);
   if (!regex.complete && opts.onIncomplete !== 'ignore') decision = stricter(decision, 'review');
   if (regex.complete) return { decision, hits, suppressed: r.suppressed, complete: true };

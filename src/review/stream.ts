@@ -2,18 +2,27 @@
  * Streaming review of model output (content-safety.md §3.6): feed chunks as tokens arrive; each push returns the text
  * that can be released — text that can no longer be part of any match — and the hits that became final.
  *
- * Hold-back: after each chunk the automaton's state is the longest suffix of the normalised text that is still a
- * prefix of some key (entry, variant, allowed phrase or common word); only text from where that suffix starts is held.
- * So the hold-back is bounded by the longest key (in normalised characters; in original characters that is up to
- * (1 + maxGap) per character, and two units per surrogate pair), and is usually much shorter. A hit is final once the
- * release point has passed its end (no allowed phrase or common word still in progress can overlap it) and the
- * character after it is known. A block is reported in the push where it becomes final, and nothing is released from
- * then on. Regex entries run over the whole text at `end()` (a regex has no bounded hold-back).
+ * Hold-back, term entries: after each chunk the automaton's state is the longest suffix of the normalised text that is
+ * still a prefix of some key (entry, variant, allowed phrase or common word); only text from where that suffix starts
+ * is held. So the hold-back is bounded by the longest key (in normalised characters; in original characters that is
+ * up to (1 + maxGap) per character, and two units per surrogate pair), and is usually much shorter. A hit is final
+ * once the release point has passed its end (no allowed phrase or common word still in progress can overlap it) and
+ * the character after it is known.
+ *
+ * Hold-back, regex entries: every regex the stage runs is bounded (regex/bounds.ts), so an attempt at position i reads
+ * nothing at or after i + reach. The regex stage runs over the text as it arrives and holds back at most the last
+ * reach − 1 code units (from where its next attempt starts, or from a match not yet decided); a match is final once
+ * that much text follows its start, and is then reported like a term hit. Regex hits therefore equal whole-text review
+ * too. The regex time budget applies to each push: work a push leaves undone is carried to the next, its text held
+ * back meanwhile. If `end()` cannot finish within the budget, the regex stage stops (the result says so, the decision
+ * is at least "review") and what is left is released, as a whole-text review would have passed it.
+ *
+ * A block is reported in the push where it becomes final, and nothing from its start on is released.
  */
 import type { CompiledLibrary } from './compiled/compiled-library.ts';
 import { decide, type ReviewDecision, type ReviewResult, stricter, type TextHit } from './decision.ts';
 import { orderHits, type RawMatch } from './filters/resolve.ts';
-import { type RegexStageOptions, runRegexStage } from './regex/stage.ts';
+import { RegexScan, type RegexStageOptions } from './regex/stage.ts';
 import { sinkMatches, TermResolver } from './review.ts';
 import { MatchSink, newScanState, scan } from './scan.ts';
 
@@ -29,7 +38,7 @@ export interface StreamUpdate {
 
 export interface StreamReviewer {
   push(chunk: string): StreamUpdate;
-  /** No more text: decide what was held, run the regex stage, return the last release and the full result. */
+  /** No more text: decide what was held, return the last release and the full result. */
   end(): StreamUpdate & { result: ReviewResult };
   /** Code units currently held back. */
   readonly held: number;
@@ -42,12 +51,23 @@ export function createStreamReviewer(
   let text = '';
   let scanned = 0;
   let released = 0;
-  let blockedAt = -1;
+  let blockedAt = Number.POSITIVE_INFINITY;
   const st = newScanState(lib);
   const sink = new MatchSink();
   const resolver = new TermResolver(lib);
+  const regex = lib.header.regexes.length ? new RegexScan(lib, opts.regex) : null;
   let pending: RawMatch[] = [];
   const { depth } = lib.automaton;
+
+  /** Decision over every final hit so far (an incomplete regex stage makes it at least "review"). */
+  const decision = (): ReviewDecision => {
+    let d = decide(resolver.hits);
+    if (regex) {
+      d = stricter(d, decide(regex.hits));
+      if (!regex.complete && opts.onIncomplete !== 'ignore') d = stricter(d, 'review');
+    }
+    return d;
+  };
 
   const advance = (open: boolean): StreamUpdate => {
     scanned = scan(lib, text, scanned, text.length, st, sink, 0, !open);
@@ -66,15 +86,25 @@ export function createStreamReviewer(
       if (!resolver.decide(m.pattern, m.start, m.end, text, open)) break;
     }
     pending = pending.slice(k);
-    const hits = resolver.hits.slice(before);
-    for (const h of hits) if (h.action === 'block' && blockedAt < 0) blockedAt = h.span.start;
-    let upTo = Math.min(point, scanned, pending.length ? pending[0]!.start : Number.POSITIVE_INFINITY);
+    const termHits = resolver.hits.slice(before);
+    // Allowed phrases not yet found start at or after the release point.
+    const regexHits = regex ? regex.advance(text, !open, resolver.allow, point) : [];
+    const hits = regexHits.length ? orderHits([...termHits, ...regexHits]) : termHits;
+    for (const h of hits) if (h.action === 'block') blockedAt = Math.min(blockedAt, h.span.start);
     // Never release part of a pending allow/common decision's text, nor anything at or after a block.
-    if (blockedAt >= 0) upTo = Math.min(upTo, blockedAt);
+    let upTo = Math.min(
+      point,
+      scanned,
+      pending.length ? pending[0]!.start : Number.POSITIVE_INFINITY,
+      regex ? regex.holdFrom : Number.POSITIVE_INFINITY,
+      blockedAt,
+    );
+    // Keep a surrogate pair together.
+    if (upTo > 0 && upTo < text.length && isLow(text.charCodeAt(upTo)) && isHigh(text.charCodeAt(upTo - 1))) upTo--;
     upTo = Math.max(upTo, released);
     const release = text.slice(released, upTo);
     released = upTo;
-    return { release, hits, decision: decide(resolver.hits), blocked: blockedAt >= 0 };
+    return { release, hits, decision: decision(), blocked: blockedAt < Number.POSITIVE_INFINITY };
   };
 
   return {
@@ -84,44 +114,31 @@ export function createStreamReviewer(
     },
     end() {
       const last = advance(false);
-      const regex = runRegexStage(lib, text, opts.regex, resolver.allow);
-      const hits = orderHits([...resolver.hits, ...regex.hits]);
-      let decision = decide(hits);
-      if (!regex.complete && opts.onIncomplete !== 'ignore') decision = stricter(decision, 'review');
-      const regexBlock = regex.hits.find((h) => h.action === 'block');
+      const hits = orderHits(regex ? [...resolver.hits, ...regex.hits] : resolver.hits);
       // Text already released cannot be recalled; the result says what was found in it.
+      const complete = regex?.complete ?? true;
       const result: ReviewResult = {
-        decision,
+        decision: decision(),
         hits,
         suppressed: resolver.suppressed,
-        complete: regex.complete,
-        ...(regex.complete
+        complete,
+        ...(complete
           ? {}
           : {
               incomplete: {
                 stage: 'regex' as const,
                 reason: 'time-budget' as const,
-                entriesSkipped: regex.entriesSkipped,
+                entriesSkipped: regex!.entriesSkipped,
               },
             }),
       };
-      let release = last.release;
-      if (regexBlock && blockedAt < 0) {
-        blockedAt = regexBlock.span.start;
-        // Withhold the unreleased tail from the regex block on.
-        const from = released - release.length;
-        release = release.slice(0, Math.max(0, blockedAt - from));
-      }
-      return {
-        release,
-        hits: [...last.hits, ...regex.hits],
-        decision,
-        blocked: blockedAt >= 0,
-        result,
-      };
+      return { ...last, result };
     },
     get held() {
       return text.length - released;
     },
   };
 }
+
+const isHigh = (u: number) => u >= 0xd800 && u <= 0xdbff;
+const isLow = (u: number) => u >= 0xdc00 && u <= 0xdfff;

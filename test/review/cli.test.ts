@@ -9,9 +9,10 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { hash256ToHex, hashImage, sha256Hex } from '../../src/index.ts';
 import { run } from '../support/run.ts';
+import { shared } from './support.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/hegui.js', import.meta.url));
-const STARTER = fileURLToPath(new URL('../../src/review/library/starter/', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'bin/hegui.js');
 const hegui = (args: string[], input?: string) =>
   run(process.execPath, [BIN, ...args], {
     env: { ...process.env, CI: 'true' },
@@ -23,8 +24,8 @@ let lib: string;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hegui-review-cli-'));
   lib = join(dir, 'starter.json');
-  const files = (await readdir(STARTER)).filter((f) => f.endsWith('.jsonl')).map((f) => join(STARTER, f));
-  const r = await hegui(['library', 'import', ...files, '--out', lib]);
+  // The starter library as the built package ships it (dist/review/library/starter/).
+  const r = await hegui(['library', 'starter', '--out', lib]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Imported \d+ entries .* version 1/);
 });
@@ -55,8 +56,7 @@ describe('hegui library', () => {
     const extra = join(dir, 'extra.csv');
     await writeFile(extra, 'pattern,riskCode,action\n测试违禁词,A.1.h,block\n坏行,Z.9,block\n');
     const lib2 = join(dir, 'two.json');
-    const files = (await readdir(STARTER)).filter((f) => f.endsWith('.jsonl')).map((f) => join(STARTER, f));
-    assert.equal((await hegui(['library', 'import', ...files, '--out', lib2])).code, 0);
+    assert.equal((await hegui(['library', 'starter', '--out', lib2])).code, 0);
     const r = await hegui(['library', 'import', extra, '--out', lib2]);
     assert.equal(r.code, 1, 'a rejected line is reported with exit 1');
     assert.match(r.stderr, /extra\.csv:3: /);
@@ -69,6 +69,99 @@ describe('hegui library', () => {
     const csv = await hegui(['library', 'export', lib2, '--format', 'csv']);
     assert.match(csv.stdout, /^id,kind,pattern,riskCode/);
     assert.match(csv.stdout, /测试违禁词/);
+  });
+});
+
+describe('hegui library: shipped starter library, word lists, folders, artifacts', () => {
+  it('the built package holds the starter library, and `library starter` imports it from there', async () => {
+    const starter = join(ROOT, 'dist/review/library/starter');
+    const shipped = (await readdir(starter)).sort();
+    const source = (await readdir(join(ROOT, 'src/review/library/starter'))).sort();
+    assert.deepEqual(shipped, source);
+    // What `npm pack` would put in the package (scripts skipped: dist/ is built already).
+    const pack = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { env: { ...process.env } });
+    assert.equal(pack.code, 0, pack.stderr);
+    const files = (JSON.parse(pack.stdout)[0].files as { path: string }[]).map((f) => f.path);
+    for (const f of source) assert.ok(files.includes(`dist/review/library/starter/${f}`), f);
+    const v = JSON.parse(await readFile(lib, 'utf8')).versions[0];
+    assert.equal(v.note, 'Hegui starter library');
+    assert.ok(v.entries.length >= 40);
+  });
+
+  it('imports a word list with --tags and --allow (the lexicon format) into a --folder library', async () => {
+    const words = join(dir, 'dict.txt');
+    const tags = join(dir, 'tags.txt');
+    const allow = join(dir, 'allow.txt');
+    await writeFile(words, '冰毒\n赌博网站\n法轮功\n黄色网站\n代开发票\n');
+    await writeFile(tags, '冰毒 1\n赌博网站 3,4\n法轮功 0\n黄色网站 4,2\n');
+    await writeFile(allow, '打击赌博网站\n');
+    const folder = join(dir, 'words-lib');
+    const r = await hegui(['library', 'import', words, '--tags', tags, '--allow', allow, '--out', folder, '--folder']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual((await readdir(folder)).sort(), ['library.json', 'versions']);
+    assert.deepEqual(await readdir(join(folder, 'versions')), ['000001.json']);
+    const v1 = JSON.parse(await readFile(join(folder, 'versions/000001.json'), 'utf8'));
+    const risk = Object.fromEntries(
+      v1.entries.map((e: { pattern: string; riskCode: string }) => [e.pattern, e.riskCode]),
+    );
+    // Tag → risk code: 1 drugs → A.1.h, 3 gambling → A.1.h, 0 politics → A.1.a, 2 porn first → A.1.f, none → A.1.h.
+    assert.deepEqual(risk, { 冰毒: 'A.1.h', 赌博网站: 'A.1.h', 法轮功: 'A.1.a', 黄色网站: 'A.1.f', 代开发票: 'A.1.h' });
+    assert.deepEqual(v1.allow, ['打击赌博网站']);
+    // The allowed phrase suppresses the hit there, and only there.
+    assert.equal((await hegui(['review', '--library', folder, '警方打击赌博网站'])).code, 0);
+    assert.equal((await hegui(['review', '--library', folder, '他常去赌博网站'])).code, 1);
+    // A second import adds a version file; the first is left as it was.
+    const before = await readFile(join(folder, 'versions/000001.json'));
+    await writeFile(words, '枪支弹药\n');
+    assert.equal((await hegui(['library', 'import', words, '--out', folder])).code, 0);
+    assert.deepEqual((await readdir(join(folder, 'versions'))).sort(), ['000001.json', '000002.json']);
+    assert.deepEqual(await readFile(join(folder, 'versions/000001.json')), before);
+    const d = await hegui(['library', 'diff', `${folder}@1`, folder]);
+    assert.match(d.stdout, /1 added, 0 removed, 0 changed/);
+  });
+
+  it('imports the shared lexicon (word list, tags, allow-list) through the CLI', {
+    skip: existsSync(shared('lexicon/sensitive_word_dict.txt')) ? false : 'shared/testdata/lexicon is absent',
+  }, async () => {
+    const L = (f: string) => fileURLToPath(shared(`lexicon/${f}`));
+    const out = join(dir, 'lexicon');
+    const r = await hegui([
+      'library',
+      'import',
+      L('sensitive_word_dict.txt'),
+      '--tags',
+      L('sensitive_word_tags.txt'),
+      '--allow',
+      L('sensitive_word_allow.txt'),
+      '--out',
+      out,
+      '--folder',
+      '--json',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.entries, 64_420);
+    const allowLines = new Set(
+      (await readFile(L('sensitive_word_allow.txt'), 'utf8'))
+        .split('\n')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    );
+    assert.equal(j.allow, allowLines.size);
+    const v = JSON.parse(await readFile(join(out, 'versions/000001.json'), 'utf8'));
+    const byWord = new Map(v.entries.map((e: { pattern: string; riskCode: string }) => [e.pattern, e.riskCode]));
+    assert.equal(byWord.get('08宪章'), 'A.1.a'); // tag 0
+    assert.equal(byWord.get('0售k粉qq'), 'A.1.h'); // tags 1,4
+  });
+
+  it('the same library compiles to the same artifact bytes, in separate runs', async () => {
+    const a = join(dir, 'a.hgl');
+    const b = join(dir, 'b.hgl');
+    const ra = JSON.parse((await hegui(['library', 'compile', lib, '--out', a, '--json'])).stdout);
+    const rb = JSON.parse((await hegui(['library', 'compile', lib, '--out', b, '--json'])).stdout);
+    assert.equal(ra.sha256, rb.sha256);
+    assert.deepEqual(await readFile(a), await readFile(b));
+    assert.equal(sha256Hex(await readFile(a)), ra.sha256);
   });
 });
 

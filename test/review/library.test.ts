@@ -130,6 +130,7 @@ describe('export', () => {
     [
       { pattern: '出售"枪支",现货', action: 'block', severity: 5, variants: 'pinyin' },
       { pattern: '/\\d{11}/', kind: 'regex', action: 'log' },
+      { pattern: '/[a-z]+@[a-z]+/', kind: 'regex', action: 'review', maxLength: 64 },
     ],
     {
       allow: ['打击出售枪支'],

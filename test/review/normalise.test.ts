@@ -10,36 +10,101 @@ function pieces(input: string, opts = {}) {
   return { text: r.text, from: [...r.text].map((_, k) => input.slice(r.start[k], r.end[k])), runs: [...r.runs] };
 }
 
+/** Each output unit's original span, as [start, end] pairs. */
+function spans(input: string): [number, number][] {
+  const r = normalise(input);
+  return [...r.text].map((_, k) => [r.start[k]!, r.end[k]!]);
+}
+
 describe('normalise: each step alone', () => {
   it('NFKC: full-width letters and digits, compatibility forms', () => {
     const p = pieces('ＡＢＣ１２３');
     assert.equal(p.text, 'abc123');
     assert.deepEqual(p.from, ['Ａ', 'Ｂ', 'Ｃ', '１', '２', '３']);
   });
-  it('case folding', () => {
-    assert.equal(normalise('FuCK').text, 'fuck');
+  it('case folding, offsets into the original', () => {
+    const p = pieces('FuCK İ');
+    assert.equal(p.text, 'fucki');
+    assert.deepEqual(p.from, ['F', 'u', 'C', 'K', 'İ']);
+    assert.deepEqual(spans('FuCK İ'), [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+      [3, 4],
+      [5, 6],
+    ]);
   });
-  it('Latin diacritics are dropped', () => {
-    assert.equal(normalise('fück').text, 'fuck');
+  it('Latin diacritics are dropped, precomposed or combining; a combining mark stays inside no span', () => {
+    const input = 'fück fu\u0308ck';
+    const p = pieces(input);
+    assert.equal(p.text, 'fuckfuck');
+    assert.deepEqual(p.from, ['f', 'ü', 'c', 'k', 'f', 'u', 'c', 'k']);
+    assert.deepEqual(spans(input).slice(4), [
+      [5, 6],
+      [6, 7],
+      [8, 9],
+      [9, 10],
+    ]);
   });
-  it('traditional → simplified, with HK and TW variant forms', () => {
-    assert.equal(normalise('法輪功').text, '法轮功');
+  it('traditional → simplified, with HK and TW variant forms, offsets into the original', () => {
     assert.equal(normalise('臺灣').text, '台湾');
-    assert.equal(normalise('綫').text, '线'); // HK variant of 線
-    assert.equal(normalise('為').text, '为'); // TW variant of 爲
+    assert.equal(normalise('綫').text, '线');
+    assert.equal(normalise('為').text, '为');
+    // 衹 and 衞 are in OpenCC's Hong Kong variant table only, 著 and 痺 in its Taiwan one.
+    const input = '法輪功 衹衞 著痺';
+    const p = pieces(input);
+    assert.equal(p.text, '法轮功只卫着痹');
+    assert.deepEqual(p.from, ['法', '輪', '功', '衹', '衞', '著', '痺']);
+    assert.deepEqual(spans(input), [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+      [4, 5],
+      [5, 6],
+      [7, 8],
+      [8, 9],
+    ]);
   });
-  it('digit forms: circled, parenthesised, ideographic, financial', () => {
+  it('digit forms: circled, parenthesised, ideographic, financial, offsets into the original', () => {
     for (const s of ['①', '⑴', '⒈', '㈠', '㊀', '壹', '一', '❶', '➀', '¹', '１'])
       assert.equal(normalise(s).text, '1', `${s} folds to 1`);
-    assert.equal(normalise('陸肆').text, '64');
     assert.equal(normalise('〇').text, '0');
+    // ⒈ is "1." after NFKC: the full stop is noise, so the digit's span is the whole ⒈.
+    const input = '⑥④陸肆㈠a⑴b⒈c壹';
+    const p = pieces(input);
+    assert.equal(p.text, '64641a1b1c1');
+    assert.deepEqual(p.from, ['⑥', '④', '陸', '肆', '㈠', 'a', '⑴', 'b', '⒈', 'c', '壹']);
+    assert.deepEqual(
+      spans(input),
+      [...input].map((_, i) => [i, i + 1]),
+    );
   });
-  it('Latin homoglyphs (Cyrillic, Greek)', () => {
+  it('Latin homoglyphs (Cyrillic, Greek), offsets into the original', () => {
     assert.equal(normalise('\u0430\u0441\u0435\u043e\u0440').text, 'aceop');
     assert.equal(normalise('\u03bf\u03b1').text, 'oa');
+    const input = 'р\u0430y \u03bfk';
+    const p = pieces(input);
+    assert.equal(p.text, 'payok');
+    assert.deepEqual(p.from, ['р', '\u0430', 'y', '\u03bf', 'k']);
+    assert.deepEqual(spans(input), [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+      [4, 5],
+      [5, 6],
+    ]);
   });
-  it('CJK homoglyphs (katakana look-alikes)', () => {
-    assert.equal(normalise('ロエ').text, '口工');
+  it('CJK homoglyphs (katakana look-alikes), offsets into the original', () => {
+    const input = '看 ロエ〇';
+    const p = pieces(input);
+    assert.equal(p.text, '看口工0');
+    assert.deepEqual(p.from, ['看', 'ロ', 'エ', '〇']);
+    assert.deepEqual(spans(input), [
+      [0, 1],
+      [2, 3],
+      [3, 4],
+      [4, 5],
+    ]);
   });
   it('noise between letters is skipped: spaces, symbols, zero-width, emoji', () => {
     const p = pieces('法 *\u200b轮😀功');

@@ -1,9 +1,15 @@
 /** Building blocks of PDQ: hash layout, Hamming distance, the box filter, quality, decoder conversions. */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import fc from 'fast-check';
 import sharp from 'sharp';
+import { ffmpegPath } from '../../src/media/tools.ts';
+import { decodeLuma } from '../../src/review/image/decode.ts';
 import { boxAlongCols, boxAlongRows, jaroszWindowSize } from '../../src/review/image/downscale.ts';
 import {
   getBit,
@@ -14,7 +20,7 @@ import {
   popcount32,
 } from '../../src/review/image/hash256.ts';
 import { hashImage } from '../../src/review/image/hasher.ts';
-import { pdqFromLuma } from '../../src/review/image/pdq.ts';
+import { lumaFromRgb, pdqFromLuma } from '../../src/review/image/pdq.ts';
 import { PDQ_DIR, SKIP_PDQ, TESTDATA } from './pdq-fixtures.ts';
 
 describe('Hash256', () => {
@@ -146,6 +152,40 @@ describe('decoding', () => {
       const h = await hashImage(b);
       assert.ok(hamming(base.hash, h.hash) <= 10, `${name}: ${hamming(base.hash, h.hash)} bits`);
       assert.equal(h.quality, base.quality, name);
+    }
+  });
+
+  it('hashes the stored samples of an image with an embedded ICC profile, as the reference does (no colour management)', async () => {
+    // A saturated gradient, stored as Display P3 with its profile embedded.
+    const w = 96;
+    const h = 64;
+    const rgb = Buffer.alloc(w * h * 3);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++)
+        rgb.set([(x * 255) / (w - 1), (y * 255) / (h - 1), 255 - ((x * 2) % 256)], (y * w + x) * 3);
+    const png = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
+      .withIccProfile('p3')
+      .png()
+      .toBuffer();
+    assert.ok((await sharp(png).metadata()).icc, 'the profile is embedded');
+    // The stored samples, as an independent reader (ffmpeg's PNG decoder, lossless, no profile) returns them.
+    const dir = await mkdtemp(join(tmpdir(), 'hegui-icc-'));
+    try {
+      const file = join(dir, 'p3.png');
+      await writeFile(file, png);
+      const { stdout } = await promisify(execFile)(
+        ffmpegPath(),
+        ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
+        { encoding: 'buffer' },
+      );
+      const stored = new Uint8Array(stdout);
+      const d = await decodeLuma(png);
+      assert.deepEqual(d.luma, lumaFromRgb(stored, w * h));
+      // A colour-managed decode (the profile applied, to sRGB) would have hashed other samples.
+      const managed = await sharp(png).toColourspace('srgb').raw().toBuffer();
+      assert.notDeepEqual(new Uint8Array(managed), stored);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,15 +1,19 @@
 /**
  * PDQ against Meta's published hashes. The reference tools decode with CImg / Java ImageIO, we decode with libvips,
  * and upstream notes a few bits of difference across decoders; the acceptance is ≤ 10 bits from the C++/Java values
- * and ≤ 16 from the other ports (the bound pdq/python's own test uses).
+ * (one named exception, explained below and in src/review/image/README.md), ≤ 16 from the other ports (the bound
+ * pdq/python's own test uses), and 0 bits from the python-threatexchange values that are exact-match tests.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
+import { ffmpegPath } from '../../src/media/tools.ts';
 import { hamming, hash256FromHex, hash256ToHex } from '../../src/review/image/hash256.ts';
 import { hashImage, type ImageHash } from '../../src/review/image/hasher.ts';
-import { pdqFromLuma } from '../../src/review/image/pdq.ts';
+import { lumaFromRgb, pdqFromLuma } from '../../src/review/image/pdq.ts';
 import { expectedHashes, isReference, PDQ_DIR, SKIP_PDQ } from './pdq-fixtures.ts';
 
 const cache = new Map<string, Promise<ImageHash>>();
@@ -24,8 +28,52 @@ const hashOf = (file: string) => {
 /** Rows that test something else than plain hashing (a preprocessing option, a 16-bit quirk: see below). */
 const OTHER_PIPELINE = /letterboxed_sample-b|I16\.png/;
 
+/**
+ * The one C++ reference vector more than 10 bits away, with its bound. labelme q0003 has quality 3: a nearly flat
+ * image whose DCT coefficients crowd the median, so its bits follow the JPEG decoder's rounding. Our arithmetic is the
+ * reference's (the reference C++ code, fed the pixels libjpeg-turbo, Java ImageIO and ImageMagick decode from this
+ * file, which are ours sample for sample, gives our hash bit for bit); the published value was made from pixels
+ * decoded as IJG libjpeg 7 and later do by default (chroma brought to full size by a 16×16 scaled IDCT instead of
+ * libjpeg 6b / libjpeg-turbo's triangle filter): decoded that way the hash is 2 bits from the published C++ value and
+ * equal to the published pure-Python one. The test below shows the decoder alone moving this hash past 10 bits.
+ */
+const DECODER_BOUND: Readonly<Record<string, number>> = { 'reg-test-input/labelme-subset/q0003.jpg': 12 };
+
+/**
+ * Values python-threatexchange's own tests expect exactly (pdqhash, Meta's C++ core, with Pillow decoding), and its
+ * `photo` command on the bridge photo. random-image.png carries a Display P3 ICC profile: equal only because the
+ * stored samples are hashed, as the reference does, not colour-managed ones.
+ */
+const isExact = (e: { file: string; implementation: string }) =>
+  /exact match|^threatexchange CLI `photo`/.test(e.implementation) && !OTHER_PIPELINE.test(e.file);
+
+/** RGB as another decoder (ffmpeg: its own IDCT, chroma upsampling and YCbCr conversion) reads the file. */
+async function ffmpegRgb(file: string): Promise<{ rgb: Uint8Array; width: number; height: number }> {
+  const { width, height } = await sharp(file).metadata();
+  const { stdout } = await promisify(execFile)(
+    ffmpegPath(),
+    // Accurate rounding and full-resolution chroma interpolation: a careful decoder, not a sloppy one.
+    [
+      '-v',
+      'error',
+      '-i',
+      file,
+      '-sws_flags',
+      'bilinear+accurate_rnd+full_chroma_int',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      '-',
+    ],
+    { encoding: 'buffer', maxBuffer: 1 << 28 },
+  );
+  assert.equal(stdout.length, width! * height! * 3);
+  return { rgb: new Uint8Array(stdout), width: width!, height: height! };
+}
+
 describe('PDQ against the published hashes', { skip: SKIP_PDQ }, () => {
-  it('is within 10 bits of the C++/Java reference on every present image of quality ≥ 50', async (t) => {
+  it('is within 10 bits of the C++/Java reference on every present image but q0003 (≤ 12, decoder-bound)', async (t) => {
     const rows = expectedHashes().filter((e) => e.present && isReference(e));
     assert.ok(rows.length >= 25);
     const distances: number[] = [];
@@ -34,12 +82,32 @@ describe('PDQ against the published hashes', { skip: SKIP_PDQ }, () => {
       const d = hamming(h.hash, hash256FromHex(e.hex));
       distances.push(d);
       t.diagnostic(`${String(d).padStart(3)} bits  q${h.quality}  ${e.implementation.split(' ')[0]}  ${e.file}`);
-      if (h.quality >= 50) assert.ok(d <= 10, `${e.file}: ${d} bits from the reference`);
-      // Featureless images (labelme q0003, q0004 have quality 3-4) are not matched on; their hashes still agree
-      // with the reference closely.
-      else assert.ok(d <= 16, `${e.file}: ${d} bits from the reference at quality ${h.quality}`);
+      assert.ok(d <= (DECODER_BOUND[e.file] ?? 10), `${e.file}: ${d} bits from the reference`);
     }
     t.diagnostic(`reference distances: ${summary(distances)}`);
+  });
+
+  it('q0003 follows the JPEG decoder: another decoder moves its hash past 10 bits, the detailed images by a few', async (t) => {
+    for (const name of ['q0003', 'q0122', 'q0291', 'q0746', 'q1050', 'q2821']) {
+      const file = join(PDQ_DIR, `reg-test-input/labelme-subset/${name}.jpg`);
+      const ours = await hashOf(`reg-test-input/labelme-subset/${name}.jpg`);
+      const other = await ffmpegRgb(file);
+      const { data } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
+      let differ = 0;
+      for (let k = 0; k < data.length; k++) if (data[k] !== other.rgb[k]) differ++;
+      const theirs = pdqFromLuma(lumaFromRgb(other.rgb, other.width * other.height), other.height, other.width);
+      const d = hamming(ours.hash, theirs.hash);
+      t.diagnostic(`${name}: quality ${ours.quality}, ${differ} samples decoded differently, ${d} bits apart`);
+      assert.ok(differ > 0, `${name}: the two decoders differ`);
+      if (ours.quality < 50) assert.ok(d > 10, `${name}: the decoder alone moves the hash ${d} bits`);
+      else assert.ok(d <= 6, `${name}: ${d} bits between decoders`);
+    }
+  });
+
+  it('equals the python-threatexchange values that are exact-match tests, bit for bit', async () => {
+    const rows = expectedHashes().filter((e) => e.present && isExact(e));
+    assert.equal(rows.length, 4);
+    for (const e of rows) assert.equal(hash256ToHex((await hashOf(e.file)).hash), e.hex, e.file);
   });
 
   it('is within 16 bits of the other ports (Python, PHP, WASM, python-threatexchange)', async (t) => {

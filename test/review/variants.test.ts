@@ -15,6 +15,9 @@ const lib = compile([
   { id: '64', pattern: '六四', riskCode: 'A.1.a', boundary: 'none' },
   { id: 'zgrm', pattern: '中国人民', riskCode: 'A.1.a' },
   { id: 'gr', pattern: '国人', riskCode: 'A.1.a', boundary: 'none' },
+  { id: 'kg', pattern: '口工', riskCode: 'A.1.f' },
+  { id: 'zsnx', pattern: '只收男性', riskCode: 'A.2.e' },
+  { id: 'czbl', pattern: '穿着暴露', riskCode: 'A.1.f' },
 ]);
 
 function only(text: string, entryId: string): TextHit {
@@ -30,9 +33,15 @@ function only(text: string, entryId: string): TextHit {
 const cases: [string, string, string, string, string][] = [
   // [name, text, entry, variant kind, matched text]
   ['traditional characters', '他練法輪功', 'flg', 'term', '法輪功'],
+  // Forms only OpenCC's HK / TW variant tables know (not in its traditional → simplified table).
+  ['Hong Kong variant form (衹 for 只)', '本店衹收男性', 'zsnx', 'term', '衹收男性'],
+  ['Taiwan variant form (著 for 着)', '她穿著暴露', 'czbl', 'term', '穿著暴露'],
   ['digit forms (circled, financial, ideographic)', '纪念⑥④', '64', 'term', '⑥④'],
+  ['digit forms: parenthesised ⑹⑷', '纪念⑹⑷', '64', 'term', '⑹⑷'],
+  ['digit forms: parenthesised ideographic ㈥㈣', '纪念㈥㈣', '64', 'term', '㈥㈣'],
   ['digit forms: 陆肆', '陆肆', '64', 'term', '陆肆'],
   ['Latin homoglyphs (Cyrillic у, с)', 'what the fuсk', 'fuck', 'term', 'fuсk'],
+  ['CJK look-alikes (katakana ロ エ for 口 工)', '看ロエ漫画', 'kg', 'term', 'ロエ'],
   ['full-width and upper case', 'ＦＵＣＫ!', 'fuck', 'term', 'ＦＵＣＫ'],
   ['inserted noise (spaces, symbols)', '法 * 轮 . 功', 'flg', 'term', '法 * 轮 . 功'],
   ['zero-width characters', '法\u200b轮\u200d功', 'flg', 'term', '法\u200b轮\u200d功'],

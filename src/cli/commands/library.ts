@@ -1,5 +1,5 @@
 /**
- * `hegui library import|compile|coverage|diff|export`: manage a feature library file or folder.
+ * `hegui library import|starter|compile|coverage|diff|export`: manage a feature library file or folder.
  * Exit codes: 0 done; 1 done with findings (rejected import lines, coverage shortfalls, libraries differ); 2 usage.
  */
 import { readFile, stat } from 'node:fs/promises';
@@ -20,6 +20,7 @@ import {
   latestVersion,
   publishVersion,
 } from '../../review/library/model.ts';
+import { starterFiles } from '../../review/library/starter.ts';
 import { readLibrary, writeBytes, writeLibrary } from '../../review/library/store.ts';
 import { ACTIONS, isSeverity, type ReviewAction } from '../../review/risk.ts';
 import type { Output } from '../output.ts';
@@ -53,6 +54,20 @@ export function registerLibraryCommands(program: Command, io: Output, setExit: S
     .option('--note <text>', 'note recorded with the version')
     .option('--json', 'print a JSON report')
     .action(async (files: string[], o) => setExit(await importCommand(files, o, io)));
+
+  lib
+    .command('starter')
+    .description(
+      'import the starter library shipped with Hegui (a starting point by risk code, far below the TC260-003 sizes) into a library',
+    )
+    .requiredOption('--out <lib>', 'library file (.json) or folder to create or extend')
+    .option('--replace', 'the new version holds only the starter library')
+    .option('--folder', 'write a new library as a folder (one file per version)')
+    .option('--name <name>', 'name of a new library')
+    .option('--json', 'print a JSON report')
+    .action(async (o: Omit<ImportOpts, 'format' | 'note'>) =>
+      setExit(await importCommand(await starterFiles(), { ...o, format: 'jsonl', note: 'Hegui starter library' }, io)),
+    );
 
   lib
     .command('compile')

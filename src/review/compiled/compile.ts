@@ -9,6 +9,7 @@ import commonWords from '../filters/common-words.json' with { type: 'json' };
 import { type FeatureLibraryVersion, PATTERN_KINDS } from '../library/model.ts';
 import { foldTable } from '../normalise/fold.ts';
 import { normaliseKey } from '../normalise/normalise.ts';
+import { regexBounds } from '../regex/bounds.ts';
 import { splitRegexPattern } from '../regex/safety.ts';
 import { ACTIONS, RISK_CODES } from '../risk.ts';
 import { generateVariants } from '../variants/expand.ts';
@@ -119,7 +120,10 @@ export function compileVersion(
       for (const variant of generateVariants(e.pattern, e.variants))
         addPattern(variant.form, ROLE_ENTRY, i, PATTERN_VARIANTS.indexOf(variant.kind), e.boundary, e.id);
     } else if (e.kind === 'regex') {
-      regexes.push({ entry: i, ...splitRegexPattern(e.pattern) });
+      const { source, flags } = splitRegexPattern(e.pattern);
+      // Refuses a pattern that cannot be bounded (an entry checked at import always can be).
+      regexBounds(source, e.maxLength);
+      regexes.push({ entry: i, source, flags, ...(e.maxLength === undefined ? {} : { maxLength: e.maxLength }) });
     } else imageEntries++;
   });
   for (const phrase of v.allow) addPattern(phrase, ROLE_ALLOW, -1, 0, 'none', '');

@@ -31,6 +31,8 @@ export interface CompiledRegex {
   entry: number;
   source: string;
   flags: string;
+  /** The entry's declared longest match (code units), when it has one (regex/bounds.ts). */
+  maxLength?: number;
 }
 
 export interface CompiledCooccurrence {

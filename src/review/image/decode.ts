@@ -3,7 +3,9 @@
  *
  * Conversions follow what the reference pipelines feed PDQ: palette, grey, 1-bit and 16-bit images become 8-bit sRGB;
  * CMYK and other colour spaces are converted to sRGB; alpha is dropped, not composited (the C++ tool reads the first
- * three channels, Pillow's convert('RGB') discards alpha). The EXIF Orientation tag is ignored by default, as the
+ * three channels, Pillow's convert('RGB') discards alpha). An embedded ICC profile is ignored: the reference tools
+ * hash the stored samples (neither ImageMagick's PNM, Pillow nor ImageIO colour-manage), so a Display P3 photo hashes
+ * as they hash it. The EXIF Orientation tag is ignored by default, as the
  * reference tools (CImg, Java ImageIO) hash the stored raster; matching all eight dihedral hashes makes the tag
  * irrelevant for review. Multi-page images (GIF, TIFF, WebP animations) are hashed on their first page.
  */
@@ -36,12 +38,12 @@ export interface DecodedLuma {
 export async function decodeLuma(input: Uint8Array | string, o: DecodeOptions = {}): Promise<DecodedLuma> {
   const maxPixels = o.maxPixels ?? DEFAULT_MAX_PIXELS;
   try {
-    const meta = await sharp(input).metadata();
+    const meta = await sharp(input, { ignoreIcc: true }).metadata();
     if (!meta.width || !meta.height) throw new HeguiError('format_unknown', 'the image has no dimensions');
     let width = meta.width;
     let height = meta.height;
     if (o.orientation === 'exif' && (meta.orientation ?? 1) >= 5) [width, height] = [height, width];
-    let img = sharp(input);
+    let img = sharp(input, { ignoreIcc: true });
     if (o.orientation === 'exif') img = img.rotate();
     let resized = false;
     if (width * height > maxPixels) {

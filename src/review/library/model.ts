@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { HeguiError } from '../../errors.ts';
+import { MAX_MATCH_LIMIT, regexBounds } from '../regex/bounds.ts';
 import { REGEX_PROBLEMS, regexProblem, splitRegexPattern } from '../regex/safety.ts';
 import {
   ACTIONS,
@@ -43,6 +44,11 @@ export interface FeatureEntry {
   /** Variant kinds generated for this entry when the library is compiled. */
   variants: GeneratedVariantKind[];
   boundary: BoundaryPolicy;
+  /**
+   * Regex entries: the longest match, in UTF-16 code units (1–4096). Optional: a bounded pattern's is derived from it;
+   * an unbounded one defaults to 256, its unbounded repeats limited to fit (src/review/regex/bounds.ts).
+   */
+  maxLength?: number;
   source: string;
   rationale: string;
   proposedBy?: string;
@@ -58,6 +64,7 @@ export const ENTRY_FIELDS = [
   'severity',
   'variants',
   'boundary',
+  'maxLength',
   'source',
   'rationale',
   'proposedBy',
@@ -217,10 +224,23 @@ export function toEntry(
       `${where}: an image-hash pattern is pdq:<64 hex digits> or sha256:<64 hex digits>`,
     );
   }
+  const rawMax = raw['maxLength'];
+  let maxLength: number | undefined;
+  if (rawMax !== undefined && rawMax !== null && rawMax !== '') {
+    if (kind !== 'regex') throw new HeguiError('malformed', `${where}: maxLength applies to regex entries only`);
+    maxLength = Number(rawMax);
+    if (!Number.isInteger(maxLength) || maxLength < 1 || maxLength > MAX_MATCH_LIMIT)
+      throw new HeguiError('malformed', `${where}: maxLength must be a whole number from 1 to ${MAX_MATCH_LIMIT}`);
+  }
   if (kind === 'regex') {
     const { source, flags } = splitRegexPattern(pattern);
     const problem = regexProblem(source, flags);
     if (problem) throw new HeguiError('malformed', `${where}: regex refused (${REGEX_PROBLEMS[problem]})`);
+    try {
+      regexBounds(source, maxLength);
+    } catch (err) {
+      throw new HeguiError('malformed', `${where}: ${(err as Error).message}`);
+    }
   }
   const riskCode = String(raw['riskCode'] ?? defaults.riskCode ?? '');
   if (!isRiskCode(riskCode))
@@ -261,6 +281,7 @@ export function toEntry(
     severity,
     variants,
     boundary,
+    ...(maxLength === undefined ? {} : { maxLength }),
     source: String(raw['source'] ?? defaults.source ?? ''),
     rationale: String(raw['rationale'] ?? defaults.rationale ?? ''),
   };

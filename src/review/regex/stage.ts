@@ -1,20 +1,27 @@
 /**
  * The regex stage: entries of kind `regex`, run over the ORIGINAL text (not the normalised one: a regex author
  * writes for the text as users type it). Bounded three ways, because a running regex cannot be stopped:
- * patterns are checked at import (regex/safety.ts), each exec sees at most `window` code units (long inputs are
- * scanned in overlapping windows), and the stage stops between execs once `budgetMs` is spent, saying so.
+ * patterns are checked at import (regex/safety.ts), every pattern is bounded (regex/bounds.ts: unbounded repeats are
+ * limited so a match fits in the entry's maxLength), so each exec tries at most `window` start positions and reads at
+ * most `window` + reach code units, and the stage stops between execs once `budgetMs` is spent, saying so.
+ *
+ * The scan is resumable over a growing text (streamed model output): an attempt at position i reads nothing at or after
+ * i + reach, so its result is final once that much text is known, and a stream finds exactly the matches a whole-text
+ * review finds, each as soon as it is certain.
  */
 import type { CompiledLibrary } from '../compiled/compiled-library.ts';
 import type { Span, TextHit } from '../decision.ts';
 import { ACTIONS, RISK_CODES, type Severity } from '../risk.ts';
+import { regexBounds } from './bounds.ts';
 
 export interface RegexStageOptions {
-  /** Wall-clock budget for the whole stage per input (default 50 ms). */
+  /**
+   * Wall-clock budget per input (default 50 ms): per review, and in a stream per push and for `end()` (work a push
+   * leaves undone is carried to the next one, its text held back meanwhile).
+   */
   budgetMs?: number;
-  /** Longest slice one exec sees (default 4096 code units). */
+  /** Most start positions one exec tries (default 4096). */
   window?: number;
-  /** Overlap between windows: matches longer than this may be missed at a window edge (default 256). */
-  overlap?: number;
   /** Stop collecting a regex's matches after this many (default 100). */
   maxMatchesPerEntry?: number;
 }
@@ -25,66 +32,162 @@ export interface RegexStageResult {
   entriesSkipped: number;
 }
 
-const compiled = new WeakMap<CompiledLibrary, RegExp[]>();
+interface PreparedRegex {
+  re: RegExp;
+  /** An attempt at i reads no text at or after i + reach. */
+  reach: number;
+}
 
-function regexesOf(lib: CompiledLibrary): RegExp[] {
-  let r = compiled.get(lib);
+const prepared = new WeakMap<CompiledLibrary, PreparedRegex[]>();
+
+function regexesOf(lib: CompiledLibrary): PreparedRegex[] {
+  let r = prepared.get(lib);
   if (!r) {
-    r = lib.header.regexes.map((x) => new RegExp(x.source, `${x.flags.replace(/[gyu]/g, '')}gu`));
-    compiled.set(lib, r);
+    r = lib.header.regexes.map((x) => {
+      const b = regexBounds(x.source, x.maxLength);
+      return { re: new RegExp(b.source, `${x.flags.replace(/[gyu]/g, '')}gu`), reach: b.reach };
+    });
+    prepared.set(lib, r);
   }
   return r;
 }
 
+/** The furthest any of the library's regexes reads past an attempt's start (0 without regexes). */
+export function regexReach(lib: CompiledLibrary): number {
+  return regexesOf(lib).reduce((m, x) => Math.max(m, x.reach), 0);
+}
+
+/** One regex's progress through the text. */
+interface Cursor {
+  /** Attempts at positions below this are done. */
+  at: number;
+  /** Matches found and final, not yet checked against the allow-list (in order). */
+  found: Span[];
+  /** Hits accepted so far. */
+  count: number;
+  done: boolean;
+}
+
+const isHigh = (u: number) => u >= 0xd800 && u <= 0xdbff;
+const isLow = (u: number) => u >= 0xdc00 && u <= 0xdfff;
+
+export class RegexScan {
+  /** Every hit found so far, by entry and then position. */
+  readonly hits: TextHit[] = [];
+  /** False once the time budget ran out on the final text; the stage then stops for good. */
+  complete = true;
+  private readonly regexes: PreparedRegex[];
+  private readonly cursors: Cursor[];
+  private readonly budget: number;
+  private readonly window: number;
+  private readonly maxMatches: number;
+
+  constructor(
+    private readonly lib: CompiledLibrary,
+    opts: RegexStageOptions = {},
+  ) {
+    this.regexes = regexesOf(lib);
+    this.cursors = this.regexes.map(() => ({ at: 0, found: [], count: 0, done: false }));
+    this.budget = opts.budgetMs ?? 50;
+    this.window = Math.max(64, opts.window ?? 4096);
+    this.maxMatches = opts.maxMatchesPerEntry ?? 100;
+  }
+
+  /** Regex entries that did not run over the whole text (all of them until the text is final). */
+  get entriesSkipped(): number {
+    return this.cursors.filter((c) => !c.done).length;
+  }
+
+  /** No match still to be found or decided starts before this (Infinity once the stage is finished or stopped). */
+  get holdFrom(): number {
+    if (!this.complete) return Number.POSITIVE_INFINITY;
+    let from = Number.POSITIVE_INFINITY;
+    for (const c of this.cursors) if (!c.done) from = Math.min(from, c.found[0]?.start ?? c.at);
+    return from;
+  }
+
+  /**
+   * Run every regex over `text` as far as its results are final: to the end when `final`, else up to where more text
+   * could still change an attempt. A match is checked against the allowed phrases `allow` once it starts before
+   * `allowFrom` (allowed phrases not yet found start at or after it). Stops between execs once the budget is spent:
+   * on a final text the stage is then incomplete; otherwise the next call carries on where this one stopped. Returns
+   * the hits that became final.
+   */
+  advance(text: string, final: boolean, allow: readonly Span[], allowFrom: number): TextHit[] {
+    const before = this.hits.length;
+    if (!this.complete) return [];
+    const started = performance.now();
+    // A trailing high surrogate is not a known code point until the next unit arrives.
+    const n = !final && isHigh(text.charCodeAt(text.length - 1)) ? text.length - 1 : text.length;
+    for (let r = 0; r < this.regexes.length; r++) {
+      const c = this.cursors[r]!;
+      if (c.done) continue;
+      const { re, reach } = this.regexes[r]!;
+      const settled = final ? n : n - reach + 1;
+      while (c.at < settled && c.count < this.maxMatches) {
+        if (performance.now() - started > this.budget) {
+          if (final) this.complete = false;
+          return this.hits.slice(before);
+        }
+        let end = Math.min(n, c.at + this.window + reach);
+        if (end < n && isHigh(text.charCodeAt(end - 1))) end--;
+        // Attempts below this were made with all the text they read.
+        const certain = final && end === n ? n : end - reach + 1;
+        re.lastIndex = c.at;
+        const m = re.exec(end === text.length ? text : text.slice(0, end));
+        if (m && m.index < certain) {
+          const len = m[0].length;
+          if (len > 0) c.found.push({ start: m.index, end: m.index + len });
+          // After an empty match, the next attempt is one code point on.
+          c.at = m.index + (len || (isHigh(text.charCodeAt(m.index)) && isLow(text.charCodeAt(m.index + 1)) ? 2 : 1));
+          this.decide(r, text, final ? n : allowFrom, allow);
+        } else c.at = certain;
+      }
+      this.decide(r, text, final ? n : allowFrom, allow);
+      if (final || c.count >= this.maxMatches) c.done = true;
+    }
+    return this.hits.slice(before);
+  }
+
+  /** Turn regex r's found matches that start before `allowFrom` into hits, unless inside an allowed phrase. */
+  private decide(r: number, text: string, allowFrom: number, allow: readonly Span[]): void {
+    const c = this.cursors[r]!;
+    let k = 0;
+    for (; k < c.found.length && c.found[k]!.start < allowFrom && c.count < this.maxMatches; k++) {
+      const span = c.found[k]!;
+      if (allow.some((a) => a.start <= span.start && span.end <= a.end)) continue;
+      c.count++;
+      this.hits.push(this.hit(r, span, text));
+    }
+    c.found = c.count >= this.maxMatches ? [] : c.found.slice(k);
+  }
+
+  private hit(r: number, span: Span, text: string): TextHit {
+    const E = this.lib.entries;
+    const { entry: e, source } = this.lib.header.regexes[r]!;
+    return {
+      kind: 'text',
+      entryId: E.id.get(e),
+      pattern: E.pattern.get(e),
+      riskCode: RISK_CODES[E.risk[e]!]!,
+      action: ACTIONS[E.action[e]!]!,
+      severity: E.severity[e]! as Severity,
+      variant: { kind: 'regex', form: source },
+      span,
+      matchedText: text.slice(span.start, span.end),
+    };
+  }
+}
+
+/** The regex stage over a whole text. */
 export function runRegexStage(
   lib: CompiledLibrary,
   text: string,
   opts: RegexStageOptions = {},
   allow: readonly Span[] = [],
 ): RegexStageResult {
-  const list = lib.header.regexes;
-  if (list.length === 0) return { hits: [], complete: true, entriesSkipped: 0 };
-  const budget = opts.budgetMs ?? 50;
-  const window = Math.max(64, opts.window ?? 4096);
-  const overlap = Math.min(window >> 1, opts.overlap ?? 256);
-  const maxMatches = opts.maxMatchesPerEntry ?? 100;
-  const res = regexesOf(lib);
-  const started = performance.now();
-  const hits: TextHit[] = [];
-  const E = lib.entries;
-  for (let r = 0; r < list.length; r++) {
-    const e = list[r]!.entry;
-    const re = res[r]!;
-    const seen = new Set<string>();
-    let count = 0;
-    for (let from = 0; from < text.length || from === 0; from += window - overlap) {
-      if (performance.now() - started > budget) return { hits, complete: false, entriesSkipped: list.length - r };
-      const slice = text.slice(from, from + window);
-      re.lastIndex = 0;
-      for (let m = re.exec(slice); m && count < maxMatches; m = re.exec(slice)) {
-        if (m[0].length === 0) {
-          re.lastIndex++;
-          continue;
-        }
-        const span = { start: from + m.index, end: from + m.index + m[0].length };
-        const key = `${span.start}:${span.end}`;
-        if (seen.has(key) || allow.some((a) => a.start <= span.start && span.end <= a.end)) continue;
-        seen.add(key);
-        count++;
-        hits.push({
-          kind: 'text',
-          entryId: E.id.get(e),
-          pattern: E.pattern.get(e),
-          riskCode: RISK_CODES[E.risk[e]!]!,
-          action: ACTIONS[E.action[e]!]!,
-          severity: E.severity[e]! as Severity,
-          variant: { kind: 'regex', form: list[r]!.source },
-          span,
-          matchedText: text.slice(span.start, span.end),
-        });
-      }
-      if (from + window >= text.length) break;
-    }
-  }
-  return { hits, complete: true, entriesSkipped: 0 };
+  if (lib.header.regexes.length === 0) return { hits: [], complete: true, entriesSkipped: 0 };
+  const scan = new RegexScan(lib, opts);
+  scan.advance(text, true, allow, text.length);
+  return { hits: scan.hits, complete: scan.complete, entriesSkipped: scan.entriesSkipped };
 }
