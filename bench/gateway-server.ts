@@ -4,11 +4,21 @@
  * the upstream that the load process runs. Answers over the IPC channel with its URL and the API key of a verified
  * user; closes on `{ cmd: 'exit' }`.
  */
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { startGateway } from '../test/gateway/harness.ts';
 
 export interface GatewayReady {
   url: string;
   apiKey: string;
+}
+
+/** What stalled the gateway's event loop since the last `{ cmd: 'stats' }`: its delay and the GC pauses. */
+export interface GatewayStats {
+  stats: true;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  /** Pauses of the garbage collector (ms), longest first. */
+  gcPausesMs: number[];
 }
 
 if (process.send) {
@@ -21,8 +31,24 @@ if (process.send) {
     rateLimit: { perMinute: 1_000_000, burst: 100_000 },
     upstreamUrl,
   });
-  process.on('message', (m: { cmd: 'exit' }) => {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  let pauses: number[] = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) pauses.push(e.duration);
+  }).observe({ entryTypes: ['gc'] });
+  process.on('message', (m: { cmd: 'exit' | 'stats' }) => {
     if (m.cmd === 'exit') void gw.close().then(() => process.exit(0));
+    if (m.cmd === 'stats') {
+      process.send!({
+        stats: true,
+        loopDelayP99Ms: delay.percentile(99) / 1e6,
+        loopDelayMaxMs: delay.max / 1e6,
+        gcPausesMs: pauses.sort((a, b) => b - a),
+      } satisfies GatewayStats);
+      delay.reset();
+      pauses = [];
+    }
   });
   process.send({ url: gw.s.url, apiKey: gw.users.verified.apiKey } satisfies GatewayReady);
 }

@@ -15,7 +15,7 @@ import { generateKeyPair, loadPrivateKey } from '../src/label/security/keys.ts';
 import { PRODUCER } from '../test/gateway/harness.ts';
 import { PACE } from '../test/gateway/upstream.ts';
 import type { LoadCommand, LoadResult, Target } from './gateway-load.ts';
-import type { GatewayReady } from './gateway-server.ts';
+import type { GatewayReady, GatewayStats } from './gateway-server.ts';
 import { compiledProject, median } from './util.ts';
 
 const pct = (xs: number[], p: number) => {
@@ -78,6 +78,16 @@ export async function run(): Promise<void> {
     load.stop(); // the load process would otherwise keep this one alive
     throw e;
   }
+  const stats = () =>
+    new Promise<GatewayStats>((resolve) => {
+      const on = (m: Partial<GatewayStats>) => {
+        if (!m.stats) return;
+        server.c.off('message', on);
+        resolve(m as GatewayStats);
+      };
+      server.c.on('message', on);
+      server.c.send({ cmd: 'stats' });
+    });
   try {
     const direct: Target = { url: load.upstreamUrl, model: 'echo-up', key: 'x' };
     const via: Target = { url: `${gw.url}/v1`, model: 'chat-model', key: gw.apiKey };
@@ -111,11 +121,18 @@ export async function run(): Promise<void> {
       const clients = 200;
       const span = PACE.firstTokenMs + 22 * PACE.tokenMs;
       const d = await load.paced({ ...direct, model: 'paced-up' }, clients, 4, span);
+      await stats(); // from here on
       const g = await load.paced({ ...via, model: 'paced-model' }, clients, 4, span);
+      const st = await stats();
       console.log(
         `${clients} paced streams (first token after ${PACE.firstTokenMs} ms, then every ${PACE.tokenMs} ms), TTFT ms: ` +
           `direct ${f(pct(d.times, 50))} / ${f(pct(d.times, 99))}, gateway ${f(pct(g.times, 50))} / ${f(pct(g.times, 99))}, ` +
           `added ${f(pct(g.times, 50) - pct(d.times, 50))} / ${f(pct(g.times, 99) - pct(d.times, 99))} (p50 / p99)`,
+      );
+      const long = st.gcPausesMs.filter((ms) => ms >= 2);
+      console.log(
+        `  the gateway's event loop meanwhile: delay p99 ${f(st.loopDelayP99Ms)} ms, max ${f(st.loopDelayMaxMs)} ms; ` +
+          `${st.gcPausesMs.length} GC pauses, ${long.length} of 2 ms or more${long.length ? ` (${long.map(f).join(', ')} ms)` : ''}`,
       );
     }
     const signer = loadPrivateKey(generateKeyPair('sm2').privatePem);
