@@ -69,9 +69,10 @@ async function fixtures(dir: string): Promise<Record<string, string>> {
   if (!existsSync(f['png 1 MP']!)) await noise(1024, 1024).png().toFile(f['png 1 MP']!);
   const end100 = f['mp4 100 MB, moov at end']!;
   const end10 = f['mp4 10 MB, moov at end']!;
-  if (!existsSync(end100)) {
-    console.log('making a 100 MB MP4 (once)…');
-    await ff([
+  // The same 30 s of video at two bitrates: the moov (one entry per sample) is the same size in both, only the mdat
+  // differs, so the two times show what the mdat's size costs.
+  const video = (bitrate: string, out: string) =>
+    ff([
       '-f',
       'lavfi',
       '-i',
@@ -87,20 +88,23 @@ async function fixtures(dir: string): Promise<Record<string, string>> {
       '-preset',
       'ultrafast',
       '-b:v',
-      '26M',
+      bitrate,
       '-maxrate',
-      '26M',
+      bitrate,
       '-bufsize',
-      '52M',
+      bitrate.replace(/\d+/, (n) => String(2 * Number(n))),
       '-c:a',
       'aac',
       '-shortest',
-      end100,
+      out,
     ]);
+  if (!existsSync(end100)) {
+    console.log('making a 100 MB MP4 (once)…');
+    await video('26M', end100);
   }
   const faststart = (from: string, to: string) => ff(['-i', from, '-c', 'copy', '-movflags', '+faststart', to]);
   if (!existsSync(f['mp4 100 MB, moov at start']!)) await faststart(end100, f['mp4 100 MB, moov at start']!);
-  if (!existsSync(end10)) await ff(['-i', end100, '-c', 'copy', '-t', '3', end10]);
+  if (!existsSync(end10)) await video('2600k', end10);
   if (!existsSync(f['mp4 10 MB, moov at start']!)) await faststart(end10, f['mp4 10 MB, moov at start']!);
   if (!existsSync(f['wav 50 MB']!)) {
     await ff([

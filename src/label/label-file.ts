@@ -6,7 +6,7 @@ import { type AigcRecord, recordsEqual } from './aigc/record.ts';
 import type { Codec, CodecWarning, LabelSite, MediaKind, WriteOptions } from './codecs/codec.ts';
 import { sniffCodec } from './codecs/registry.ts';
 import { PlannedSource, PlanningSink, PlanTooLarge } from './io/edit-plan.ts';
-import { applyInPlace, recoverInPlace } from './io/in-place.ts';
+import { applyInPlace, applyToCopy, recoverInPlace } from './io/in-place.ts';
 import { AtomicFileSink, MemorySink, writeFileAtomicallySync } from './io/sink.ts';
 import { BufferSource, type ByteSource, FileSource, openSource } from './io/source.ts';
 import { contentDigest, type DigestAlgorithm } from './security/content-binding.ts';
@@ -181,8 +181,9 @@ async function readBack(codec: Codec, out: ByteSource, label: AigcRecord): Promi
 }
 
 /**
- * Large files labelled in place are edited rather than rewritten when the codec's output differs from the input in
- * a small part only (a moov box at the end, an appended update): the time then no longer grows with the media size.
+ * Large files are edited rather than rewritten when the codec's output differs from the input in a small part only
+ * (a moov box at the end, an appended update): in place the time then no longer grows with the media size; to
+ * another path the unchanged bytes are copied by the kernel (or shared, on a file system with reflinks).
  */
 const IN_PLACE_MIN_BYTES = 1024 * 1024;
 const IN_PLACE_MAX_PATCH = 16 * 1024 * 1024;
@@ -229,14 +230,16 @@ export async function writeLabel(
       replaced: before.sites.length,
       label: record,
     });
-    if (inPlace && src.size > IN_PLACE_MIN_BYTES) {
+    if (src.size > IN_PLACE_MIN_BYTES) {
       const plan = await planEdits(src, (sink) => write(src, sink, record, options));
       if (plan) {
-        // Check the result before the file is touched, then apply it under a journal.
+        // Check the result before any file is touched; then apply it under a journal in place, or to a kernel-made
+        // copy for another path.
         const planned = await PlannedSource.create(src, plan);
         await readBack(codec, planned, record);
         if (signing) await bindingReadBack(planned, signing);
-        await applyInPlace(path, plan, src.size);
+        if (inPlace) await applyInPlace(path, plan, src.size);
+        else await applyToCopy(path, target, plan);
         return result(plan.size);
       }
     }

@@ -102,4 +102,40 @@ await applyInPlace(${JSON.stringify(f)}, plan, src.size, { afterPatches: async (
     await assert.rejects(stat(journalPath(f)));
     assert.ok((await readFile(f)).length > 0);
   });
+
+  it('to another path: the original is only read, the copy is edited, and the labelled result is the same', async () => {
+    const f = join(dir, 'src.mp4');
+    await copyFile(big, f);
+    const original = await sha256File(f);
+    const out = join(dir, 'out', 'copy.mp4');
+    await run('mkdir', ['-p', join(dir, 'out')]);
+    const label = createLabel({ producer: P, produceId: 'copy-1' });
+    const res = await writeLabel(f, label, { out });
+    assert.equal(await sha256File(f), original, 'the original is unchanged');
+    assert.equal(res.bytesOut, (await stat(out)).size);
+    assert.equal((await readLabel(out)).label?.ProduceID, 'copy-1');
+    assert.deepEqual(await packetHashes(out), await packetHashes(f));
+    // The same bytes as labelling a copy in place.
+    const g = join(dir, 'same.mp4');
+    await copyFile(big, g);
+    await writeLabel(g, label);
+    assert.equal(await sha256File(out), await sha256File(g));
+    assert.deepEqual(
+      (await run('ls', ['-A', join(dir, 'out')])).stdout.trim().split('\n'),
+      ['copy.mp4'],
+      'no temporary file is left',
+    );
+  });
+
+  it('to another path that cannot be written: an io error, nothing left behind, the original unchanged', async () => {
+    const f = join(dir, 'src2.mp4');
+    await copyFile(big, f);
+    const original = await sha256File(f);
+    await writeFile(join(dir, 'blocker'), 'a file where a folder should be');
+    await assert.rejects(
+      writeLabel(f, createLabel({ producer: P, produceId: 'copy-2' }), { out: join(dir, 'blocker', 'x.mp4') }),
+      (e: Error & { code?: string }) => e.code === 'io',
+    );
+    assert.equal(await sha256File(f), original);
+  });
 });

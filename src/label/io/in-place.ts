@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { type FileHandle, open, readFile, unlink } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { chmod, copyFile, type FileHandle, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { HeguiError } from '../../errors.ts';
 import { u32be } from './bytes.ts';
 import type { EditPlan } from './edit-plan.ts';
+import { tempPathFor } from './sink.ts';
 import { ioError } from './source.ts';
 
 /**
@@ -121,6 +122,34 @@ export async function applyInPlace(
   await fh.close();
   await unlink(jpath);
   await syncDir(jpath);
+}
+
+/**
+ * Write the labelled file to another path as a copy of the original with the plan's edits: the copy is made by the
+ * kernel (a reflink where the file system has them, which costs the same whatever the size; else copy_file_range),
+ * then patched and truncated, then renamed over the target. The original is only read; on failure no output is left.
+ */
+export async function applyToCopy(path: string, target: string, plan: EditPlan): Promise<void> {
+  const temp = tempPathFor(target);
+  let step = 'copy the file';
+  try {
+    await copyFile(path, temp, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
+    step = 'write the output file';
+    const fh = await open(temp, 'r+');
+    try {
+      for (const p of plan.patches) await pwriteAll(fh, p.bytes, p.offset);
+      await fh.truncate(plan.size);
+    } finally {
+      await fh.close();
+    }
+    step = 'replace the output file';
+    const st = await stat(target).catch(() => null);
+    await chmod(temp, st ? st.mode & 0o7777 : 0o644);
+    await rename(temp, target);
+  } catch (e) {
+    await unlink(temp).catch(() => {});
+    throw e instanceof HeguiError ? e : ioError(e, step);
+  }
 }
 
 /** Roll back an interrupted in-place update, if there is one. Returns true when a rollback happened. */

@@ -207,7 +207,8 @@ export class AtomicFileSink implements ByteSink {
   }
 }
 
-const tempPathFor = (targetPath: string): string =>
+/** A temporary name beside the target, on the same file system so that a rename can replace the target. */
+export const tempPathFor = (targetPath: string): string =>
   join(dirname(targetPath), `.${basename(targetPath)}.hegui-${randomBytes(6).toString('hex')}.tmp`);
 
 /**
