@@ -200,7 +200,18 @@ export function check(lib: CompiledLibrary, pattern: number, start: number, end:
 }
 
 export function entryHit(lib: CompiledLibrary, pattern: number, span: Span, text: string): TextHit {
-  const e = lib.patterns.entry[pattern]!;
+  const variant = { kind: PATTERN_VARIANTS[lib.patterns.variant[pattern]!]!, form: lib.patterns.form.get(pattern) };
+  return hitOfEntry(lib, lib.patterns.entry[pattern]!, variant, span, text);
+}
+
+/** A text hit on entry `e` of the library: what it is, how it was found (`variant`) and where. */
+export function hitOfEntry(
+  lib: CompiledLibrary,
+  e: number,
+  variant: TextHit['variant'],
+  span: Span,
+  text: string,
+): TextHit {
   const E = lib.entries;
   return {
     kind: 'text',
@@ -209,7 +220,7 @@ export function entryHit(lib: CompiledLibrary, pattern: number, span: Span, text
     riskCode: RISK_CODES[E.risk[e]!]!,
     action: ACTIONS[E.action[e]!]!,
     severity: E.severity[e]! as Severity,
-    variant: { kind: PATTERN_VARIANTS[lib.patterns.variant[pattern]!]!, form: lib.patterns.form.get(pattern) },
+    variant,
     span,
     matchedText: text.slice(span.start, span.end),
   };

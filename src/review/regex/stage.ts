@@ -11,7 +11,7 @@
  */
 import type { CompiledLibrary } from '../compiled/compiled-library.ts';
 import type { Span, TextHit } from '../decision.ts';
-import { ACTIONS, RISK_CODES, type Severity } from '../risk.ts';
+import { hitOfEntry } from '../filters/resolve.ts';
 import { regexBounds } from './bounds.ts';
 
 export interface RegexStageOptions {
@@ -163,19 +163,8 @@ export class RegexScan {
   }
 
   private hit(r: number, span: Span, text: string): TextHit {
-    const E = this.lib.entries;
-    const { entry: e, source } = this.lib.header.regexes[r]!;
-    return {
-      kind: 'text',
-      entryId: E.id.get(e),
-      pattern: E.pattern.get(e),
-      riskCode: RISK_CODES[E.risk[e]!]!,
-      action: ACTIONS[E.action[e]!]!,
-      severity: E.severity[e]! as Severity,
-      variant: { kind: 'regex', form: source },
-      span,
-      matchedText: text.slice(span.start, span.end),
-    };
+    const { entry, source } = this.lib.header.regexes[r]!;
+    return hitOfEntry(this.lib, entry, { kind: 'regex', form: source }, span, text);
   }
 }
 
