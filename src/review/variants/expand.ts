@@ -4,8 +4,18 @@
  * which entry matched. Traditional forms, digit forms, look-alikes, noise and repeats need no variants: the normaliser
  * folds them on both sides.
  */
-import { pinyin } from 'pinyin-pro';
+import { createRequire } from 'node:module';
+import type * as PinyinPro from 'pinyin-pro';
 import table from './variant-table.json' with { type: 'json' };
+
+let pinyinFn: typeof PinyinPro.pinyin | undefined;
+/**
+ * pinyin-pro (about 5 MB of dictionaries in memory) is loaded when a library is first compiled with pinyin variants,
+ * not by every process that imports the review engine: a server answering requests never needs it, and a smaller heap
+ * makes its garbage collector's pauses shorter.
+ */
+const pinyinOf = (): typeof PinyinPro.pinyin =>
+  (pinyinFn ??= (createRequire(import.meta.url)('pinyin-pro') as typeof PinyinPro).pinyin);
 
 export type GeneratedVariantKind = 'pinyin' | 'initials' | 'homophone' | 'split';
 export const GENERATED_VARIANT_KINDS: readonly GeneratedVariantKind[] = ['pinyin', 'initials', 'homophone', 'split'];
@@ -45,7 +55,7 @@ export function generateVariants(term: string, kinds: readonly GeneratedVariantK
   const chars = [...term];
   if (kinds.includes('pinyin') || kinds.includes('initials')) {
     // Non-Han characters are kept as they are ("0售k粉qq" → "0shoukfenqq").
-    const full = pinyin(term, { toneType: 'none', type: 'array', nonZh: 'consecutive', v: true });
+    const full = pinyinOf()(term, { toneType: 'none', type: 'array', nonZh: 'consecutive', v: true });
     if (kinds.includes('pinyin')) {
       const form = full.join('');
       if (form.length >= MIN_PINYIN_LENGTH) add('pinyin', form);
