@@ -6,6 +6,7 @@
  *
  * Run by bench/gateway.ts with `fork`; it answers commands over the IPC channel.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startUpstream } from '../test/gateway/upstream.ts';
 
 export interface Target {
@@ -22,6 +23,9 @@ export interface LoadResult {
   id: number;
   times: number[];
   rps: number;
+  /** This process's own event-loop delay during the run (ms): a stall here delays what it measures, both ways. */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
 }
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
@@ -56,7 +60,12 @@ async function once(t: Target, stream: boolean): Promise<number> {
 }
 
 /** `clients` closed loops of `perClient` requests each, all starting at once. */
-async function closed(t: Target, stream: boolean, clients: number, perClient: number): Promise<Omit<LoadResult, 'id'>> {
+async function closed(
+  t: Target,
+  stream: boolean,
+  clients: number,
+  perClient: number,
+): Promise<Pick<LoadResult, 'times' | 'rps'>> {
   const times: number[] = [];
   const start = now();
   await Promise.all(
@@ -68,7 +77,12 @@ async function closed(t: Target, stream: boolean, clients: number, perClient: nu
 }
 
 /** Closed loops of streams whose starts are spread over `spanMs`, as requests reach a service. */
-async function paced(t: Target, clients: number, perClient: number, spanMs: number): Promise<Omit<LoadResult, 'id'>> {
+async function paced(
+  t: Target,
+  clients: number,
+  perClient: number,
+  spanMs: number,
+): Promise<Pick<LoadResult, 'times' | 'rps'>> {
   const times: number[] = [];
   const start = now();
   await Promise.all(
@@ -89,12 +103,17 @@ if (process.send) {
       void upstream.close().then(() => process.exit(0));
       return;
     }
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
     const run =
       m.cmd === 'closed'
         ? closed(m.target, m.stream, m.clients, m.perClient)
         : paced(m.target, m.clients, m.perClient, m.spanMs);
     run.then(
-      (r) => process.send!({ id: m.id, ...r }),
+      (r) => {
+        delay.disable();
+        process.send!({ id: m.id, ...r, loopDelayP99Ms: delay.percentile(99) / 1e6, loopDelayMaxMs: delay.max / 1e6 });
+      },
       (e: unknown) => process.send!({ id: m.id, error: String(e) }),
     );
   });

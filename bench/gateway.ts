@@ -131,7 +131,9 @@ export async function run(): Promise<void> {
       );
       const long = st.gcPausesMs.filter((ms) => ms >= 2);
       console.log(
-        `  the gateway's event loop meanwhile: delay p99 ${f(st.loopDelayP99Ms)} ms, max ${f(st.loopDelayMaxMs)} ms; ` +
+        `  the clients' and upstream's event loop: delay p99 ${f(d.loopDelayP99Ms)} / ${f(g.loopDelayP99Ms)} ms, max ` +
+          `${f(d.loopDelayMaxMs)} / ${f(g.loopDelayMaxMs)} ms (direct / through the gateway)\n` +
+          `  the gateway's event loop meanwhile: delay p99 ${f(st.loopDelayP99Ms)} ms, max ${f(st.loopDelayMaxMs)} ms; ` +
           `${st.gcPausesMs.length} GC pauses, ${long.length} of 2 ms or more${long.length ? ` (${long.map(f).join(', ')} ms)` : ''}`,
       );
     }
