@@ -19,6 +19,9 @@ import { benchDir, median, printTable, type Row, timeIt } from './util.ts';
 
 const label = createLabel({ producer: '001191440300708461136T1XGW3', produceId: 'bench-0001' });
 const json = serializeBare(label);
+/** A platform's label for the same content (its own ID added), written over the producer's. */
+const second = { ...label, PropagateID: 'platform-upload-0001' };
+const secondJson = serializeBare(second);
 
 /**
  * ExifTool user config: the TC260 XMP namespace (GB 45438 image guide) and a QuickTime Keys tag AIGC (ExifTool writes
@@ -145,12 +148,13 @@ function fail(tool: string, path: string, why: string): never {
 }
 
 /** Hegui's reader on any tool's output: exactly one label site, holding the label written. */
-async function carriesLabel(tool: string, path: string): Promise<void> {
+async function carriesLabel(tool: string, path: string, expected = label): Promise<void> {
   const r = await readLabel(path);
-  if (r.sites.length !== 1 || !r.label || !recordsEqual(r.label, label))
+  if (r.sites.length !== 1 || !r.label || !recordsEqual(r.label, expected))
     fail(tool, path, `reads back with ${r.sites.length} label site(s), not the label written`);
 }
 const heguiWrote = (path: string) => carriesLabel('hegui', path);
+const heguiWroteAs = (path: string, expected: typeof label) => carriesLabel('hegui', path, expected);
 
 const loadAverage = (): string =>
   loadavg()
@@ -172,12 +176,13 @@ export async function run(): Promise<void> {
   const etJobs = new ExifTool({ maxProcs: jobs, exiftoolEnv: { EXIFTOOL_HOME: cfgDir } });
 
   /** The AIGC value exiftool reads from a file (XMP-TC260:AIGC for images, the QuickTime Keys tag for MP4). */
-  const exiftoolWrote = async (path: string): Promise<void> => {
+  const exiftoolWroteAs = async (path: string, expected: string): Promise<void> => {
     const tags = (await et_.readRaw(path, ['-G1', '-a'])) as Record<string, unknown>;
     const found = Object.entries(tags).filter(([k]) => /(^|:)AIGC$/i.test(k));
-    if (found.length !== 1 || found[0]![1] !== json)
+    if (found.length !== 1 || found[0]![1] !== expected)
       fail('exiftool', path, `reads back with ${found.length} AIGC tag(s), not the label written`);
   };
+  const exiftoolWrote = (path: string) => exiftoolWroteAs(path, json);
   const ffmpegWrote = async (path: string): Promise<boolean> => (await ffprobeAigc(path)) === json;
 
   const fresh = !existsSync(join(dir, MP4['mp4 100 MB, moov at end']));
@@ -254,10 +259,15 @@ export async function run(): Promise<void> {
       const path = files[name]!;
       const size = (await stat(path)).size;
       const work = join(outDir, 'in-place.mp4');
-      const inPlace = async (fn: () => Promise<unknown>, check: (p: string) => Promise<void>) => {
+      const inPlace = async (
+        fn: () => Promise<unknown>,
+        check: (p: string) => Promise<void>,
+        first?: () => Promise<unknown>,
+      ) => {
         const ms: number[] = [];
         for (let i = 0; i < 4; i++) {
           await copyFile(path, work);
+          await first?.();
           // A file labelled in place is one at rest: its pages on disk, not still dirty from the copy just made
           // (else the first fsync would write the whole copy out, and time the copy rather than the label).
           const fh = await open(work, 'r+');
@@ -280,6 +290,24 @@ export async function run(): Promise<void> {
         case: `${name.replace('mp4 ', 'mp4 in place ')} (${(size / 1e6).toFixed(1)} MB)`,
         hegui,
         peers: { exiftool: et },
+      });
+      // The second label of a file, as a propagation platform writes into what a producer labelled: each tool
+      // relabels a file it labelled itself (that first write not timed).
+      const hegui2 = await inPlace(
+        () => writeLabel(work, second),
+        async (p) => heguiWroteAs(p, second),
+        () => writeLabel(work, label),
+      );
+      const et2 = await inPlace(
+        () => et_.write(work, { 'Keys:AIGC': secondJson } as never, { writeArgs: ['-overwrite_original'] }),
+        async (p) => exiftoolWroteAs(p, secondJson),
+        () => et_.write(work, { 'Keys:AIGC': json } as never, { writeArgs: ['-overwrite_original'] }),
+      );
+      times[`${name} in place, second label`] = { hegui: hegui2, exiftool: et2 };
+      rows.push({
+        case: `${name.replace('mp4 ', 'mp4 in place ')}: second label`,
+        hegui: hegui2,
+        peers: { exiftool: et2 },
       });
     }
 
@@ -373,6 +401,7 @@ export async function run(): Promise<void> {
   for (const [what, suffix] of [
     ['copy to --out', ''],
     ['in place', ' in place'],
+    ['2nd label, in place', ' in place, second label'],
   ] as const) {
     for (const layout of ['moov at end', 'moov at start'] as const) {
       const small = times[`mp4 10 MB, ${layout}${suffix}`]!;

@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createLabel, readLabel, writeLabel } from '../../src/index.ts';
+import { walkFile } from '../../src/label/codecs/bmff/box.ts';
+import { ROOM_AFTER_MOOV } from '../../src/label/codecs/bmff/write.ts';
 import { journalPath } from '../../src/label/io/in-place.ts';
+import { openSource } from '../../src/label/io/source.ts';
 import { ffmpeg, packetHashes, sha256File } from '../support/media.ts';
 import { run } from '../support/run.ts';
 
@@ -137,5 +140,38 @@ await applyInPlace(${JSON.stringify(f)}, plan, src.size, { afterPatches: async (
       (e: Error & { code?: string }) => e.code === 'io',
     );
     assert.equal(await sha256File(f), original);
+  });
+
+  it('a faststart MP4 gets free room after its moov, so the next label (a platform’s) is an edit of the moov alone', async () => {
+    const f = join(dir, 'faststart.mp4');
+    await ffmpeg(['-i', big, '-c', 'copy', '-movflags', '+faststart', f]);
+    const topLevel = async () => {
+      const src = await openSource(f);
+      try {
+        return (await walkFile(src, true)).boxes.map((b) => `${b.type}:${b.size}`);
+      } finally {
+        await src.close();
+      }
+    };
+    const before = await topLevel();
+    // ffmpeg may put an 8-byte free box between them, too small to take a label.
+    assert.ok(before.findIndex((b) => b.startsWith('moov')) < before.findIndex((b) => b.startsWith('mdat')));
+    const packets = await packetHashes(f);
+    await writeLabel(f, createLabel({ producer: P, produceId: 'fast-1' }));
+    const after = await topLevel();
+    const moovAt = after.findIndex((b) => b.startsWith('moov'));
+    assert.equal(after[moovAt + 1], `free:${ROOM_AFTER_MOOV}`, 'room is left right after the moov');
+    assert.deepEqual(await packetHashes(f), packets);
+    // The propagation platform's label is larger (its fields added): the room absorbs it, nothing after it moves.
+    const inode = (await stat(f)).ino;
+    const size = (await stat(f)).size;
+    const platform = { ...createLabel({ producer: P, produceId: 'fast-1' }), PropagateID: 'platform-upload-0001' };
+    await writeLabel(f, platform);
+    assert.equal((await stat(f)).ino, inode, 'edited in place, not rewritten');
+    assert.equal((await stat(f)).size, size, 'the free room took the growth');
+    const r = await readLabel(f);
+    assert.equal(r.sites.length, 1);
+    assert.equal(r.label?.PropagateID, 'platform-upload-0001');
+    assert.deepEqual(await packetHashes(f), packets);
   });
 });

@@ -43,7 +43,18 @@ interface Segment {
   bytes?: Uint8Array;
   /** A free/skip box resized to absorb a neighbour's size change (0: dropped). */
   freeSize?: number;
+  /** Bytes of a new `free` box written right after the new bytes (room for the next label, see ROOM_AFTER_MOOV). */
+  roomAfter?: number;
 }
+
+/**
+ * When a grown moov must move everything after it anyway (a moov before the media data, with no free room behind
+ * it), this much free room is left right after it, so that the next label written into the file (a propagation
+ * platform's fields and signature, a relabel) is absorbed by it: an edit of the moov alone, whatever the media size.
+ * 4 KiB holds the largest complete label with both signatures several times over; free boxes carry nothing
+ * (ISO/IEC 14496-12 §8.1.2) and the canonical form leaves them out.
+ */
+export const ROOM_AFTER_MOOV = 4096;
 
 /** `write`: free room after a changed box absorbs its size change; `canonical`: that room is left out. */
 type Mode = 'write' | 'canonical';
@@ -76,8 +87,10 @@ function planLayout(boxes: readonly Box[], replaced: ReadonlyMap<number, Uint8Ar
       i++;
       continue;
     }
-    segments.push({ box, bytes });
-    changes.push({ start: box.offset, end: boxEnd(box), delta });
+    // Room for the next label, when the grown moov moves the boxes after it anyway.
+    const room = box.type === 'moov' && delta > 0 && next ? ROOM_AFTER_MOOV : 0;
+    segments.push({ box, bytes, ...(room ? { roomAfter: room } : {}) });
+    changes.push({ start: box.offset, end: boxEnd(box), delta: delta + room });
   }
   return { segments, map: new OffsetMap(changes) };
 }
@@ -125,6 +138,14 @@ async function writeFree(src: ByteSource, out: ByteSink, free: Box, size: number
   if (keep > 0) await out.copyFrom(src, free.offset + 8, keep);
   for (let zeros = size - 8 - keep; zeros > 0; zeros -= 1 << 20)
     await out.write(new Uint8Array(Math.min(zeros, 1 << 20)));
+}
+
+/** A compact `free` box of `size` bytes (header included), its content zeros. */
+function freeBox(size: number): Uint8Array {
+  const b = new Uint8Array(size);
+  put32be(b, 0, size);
+  b.set(typeBytes('free'), 4);
+  return b;
 }
 
 /** Refuse layouts whose offsets would silently break when boxes before them move. */
@@ -194,8 +215,10 @@ async function emitMp4(
 
   for (const seg of segments) {
     const { box } = seg;
-    if (seg.bytes) await out.write(seg.bytes);
-    else if (seg.freeSize !== undefined) await writeFree(src, out, box, seg.freeSize);
+    if (seg.bytes) {
+      await out.write(seg.bytes);
+      if (seg.roomAfter) await out.write(freeBox(seg.roomAfter));
+    } else if (seg.freeSize !== undefined) await writeFree(src, out, box, seg.freeSize);
     else if (!map.identity && (box.type === 'moof' || box.type === 'mfra')) {
       const buf = await readBox(src, box, MAX_FRAGMENT_BOX, `a ${box.type} box`);
       const tree = parseBoxTree(buf, box, true);
