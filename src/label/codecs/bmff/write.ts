@@ -4,8 +4,9 @@
  *
  * When the new moov (or a stripped XMP box) changes size, every byte after it moves: a `free`/`skip` box right after
  * it absorbs the difference when it can (nothing moves); otherwise `stco`/`co64` chunk offsets, `tfhd` base data
- * offsets and `tfra` moof offsets are moved with it. A `sidx` before a moved box and offsets this writer does not know
- * how to move are refused with `format_unsupported`.
+ * offsets and `tfra` moof offsets are moved with it, and free room is left after a grown moov (ROOM_AFTER_MOOV) so the
+ * next label is absorbed. A `sidx` before a moved box and offsets this writer does not know how to move are refused
+ * with `format_unsupported`.
  *
  * The canonical form (content binding, docs/signature-scheme.md) is the same walk with the placeholder label and
  * without the free/skip boxes that follow the moov or an XMP uuid box (the room the writer lets absorb a label's
