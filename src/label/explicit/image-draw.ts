@@ -1,5 +1,5 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
-import { choosePlate, contrastRatio, plateLevel, relativeLuminance, textLevel } from './contrast.ts';
+import { choosePlate } from './contrast.ts';
 import { decodeError, guard } from './decode.ts';
 import type { TextMask } from './glyphs.ts';
 import type { EncodePlan } from './image-encode.ts';
@@ -9,8 +9,8 @@ import { backgroundColours, compositeSample } from './sample.ts';
 import { composeTile, type LabelTile } from './tile.ts';
 
 /**
- * Two ways to put the tile on a picture, with the same result for the pixels (but for a rounding step in a few values
- * in a thousand): the general libvips pipeline, and for the common case (an upright 8-bit sRGB JPEG) one decode into memory instead of two, the tile blended into the
+ * Two ways to put the tile on a picture, with the same result for the pixels: the general libvips pipeline, and for
+ * the common case (an upright 8-bit sRGB JPEG) one decode into memory instead of two, the tile blended into the
  * decoded pixels and the input's metadata segments carried over to the new JPEG.
  */
 export interface DrawJob {
@@ -52,40 +52,15 @@ function cut(data: Buffer, width: number, channels: number, box: Box): Buffer {
   return out;
 }
 
-/**
- * Composite the tile over an 8-bit RGB picture at `box` ("over": each channel becomes level·a + c·(1 − a)),
- * and return the worst text/plate contrast over the drawn plate pixels that no glyph touches, as compositeSample
- * measures it: computed on exactly the values written.
- */
-function drawTileOnRgb(data: Buffer, width: number, box: Box, tile: LabelTile): number {
-  const lt = relativeLuminance(textLevel(tile.polarity), textLevel(tile.polarity), textLevel(tile.polarity));
-  const P = plateLevel(tile.polarity);
-  const plateA8 = Math.round(tile.alpha * 255);
-  const t = tile.rgba;
-  let worst = Number.POSITIVE_INFINITY;
+/** Write `pixels` (with `pc` channels per pixel) into the raw picture at `box`, keeping the picture's channels. */
+function paste(data: Buffer, width: number, channels: number, box: Box, pixels: Buffer, pc: number): void {
   for (let y = 0; y < box.height; y++) {
     for (let x = 0; x < box.width; x++) {
-      const q = (y * tile.width + x) * 4;
-      const a8 = t[q + 3]!;
-      if (a8 === 0) continue;
-      const level = t[q]! * a8;
-      const keep = 255 - a8;
-      const i = ((box.y + y) * width + box.x + x) * 3;
-      // Truncated like libvips' composite (equal to it but in a few values in a thousand, by one step).
-      const r = Math.floor((level + data[i]! * keep) / 255);
-      const g = Math.floor((level + data[i + 1]! * keep) / 255);
-      const b = Math.floor((level + data[i + 2]! * keep) / 255);
-      data[i] = r;
-      data[i + 1] = g;
-      data[i + 2] = b;
-      // Plate only: full plate opacity, plate level, no glyph coverage.
-      if (a8 === plateA8 && t[q] === P) {
-        const c = contrastRatio(lt, relativeLuminance(r, g, b));
-        if (c < worst) worst = c;
-      }
+      const to = ((box.y + y) * width + box.x + x) * channels;
+      const from = (y * box.width + x) * pc;
+      for (let c = 0; c < channels; c++) data[to + c] = pixels[from + c]!;
     }
   }
-  return worst;
 }
 
 export async function drawOnRawJpeg(job: DrawJob): Promise<Drawn> {
@@ -93,11 +68,11 @@ export async function drawOnRawJpeg(job: DrawJob): Promise<Drawn> {
   // Device values (no conversion to sRGB): the picture's own colour space, as the ICC profile carried over says.
   const { data, info } = await guard(job.open().keepIccProfile().raw().toBuffer({ resolveWithObject: true }), limit);
   const bg = cut(data, info.width, info.channels, plate);
+  const bgInfo = { width: plate.width, height: plate.height, channels: info.channels };
   const choice = choosePlate(backgroundColours(bg, info.channels));
   const tile = composeTile(job.text, choice.polarity, choice.alpha);
-  // Drawn here rather than by a libvips composite of the tile: one pass over the plate's pixels that also measures
-  // the contrast of what it draws.
-  const contrast = drawTileOnRgb(data, info.width, plate, tile);
+  const sample = await compositeSample(bg, bgInfo, tile);
+  paste(data, info.width, info.channels, plate, sample.pixels, sample.channels);
   const raw = { width: info.width, height: info.height, channels: info.channels as 3 };
   let encoded: Buffer;
   try {
@@ -105,7 +80,7 @@ export async function drawOnRawJpeg(job: DrawJob): Promise<Drawn> {
   } catch (e) {
     throw decodeError(e, limit);
   }
-  return { data: await carryJpegMetadata(job.bytes, encoded), tile, contrast };
+  return { data: await carryJpegMetadata(job.bytes, encoded), tile, contrast: sample.contrast };
 }
 
 export async function drawInPipeline(job: DrawJob): Promise<Drawn> {
