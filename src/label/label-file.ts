@@ -7,7 +7,7 @@ import type { Codec, CodecWarning, LabelSite, MediaKind, WriteOptions } from './
 import { sniffCodec } from './codecs/registry.ts';
 import { PlannedSource, PlanningSink, PlanTooLarge } from './io/edit-plan.ts';
 import { applyInPlace, applyToCopy, recoverInPlace } from './io/in-place.ts';
-import { AtomicFileSink, MemorySink, writeFileAtomicallySync } from './io/sink.ts';
+import { AtomicFileSink, MemorySink, writeSmallFileAtomically } from './io/sink.ts';
 import { BufferSource, type ByteSource, FileSource, openSource } from './io/source.ts';
 import { contentDigest, type DigestAlgorithm } from './security/content-binding.ts';
 import type { LabelSigner } from './security/keys.ts';
@@ -239,19 +239,20 @@ export async function writeLabel(
         await readBack(codec, planned, record);
         if (signing) await bindingReadBack(planned, signing);
         if (inPlace) await applyInPlace(path, plan, src.size);
-        else await applyToCopy(path, target, plan);
+        else await applyToCopy(path, target, plan, src.size);
         return result(plan.size);
       }
     }
     if (src.stable) {
-      // A file read whole (io/source.ts) is labelled in memory, checked, then written in one synchronous vectored
-      // write and renamed into place: the unchanged payload is copied once.
+      // A file read whole (io/source.ts) is labelled in memory, checked, then written beside the target and renamed
+      // into place: the unchanged payload is copied once.
       const mem = new MemorySink();
       await write(src, mem, record, options);
-      const out = new BufferSource(mem.bytes());
+      const bytes = mem.bytes();
+      const out = new BufferSource(bytes);
       await readBack(codec, out, record);
       if (signing) await bindingReadBack(out, signing);
-      writeFileAtomicallySync(target, mem.pieces(), inPlace);
+      await writeSmallFileAtomically(target, bytes, inPlace);
       return result(mem.position);
     }
     const sink = await AtomicFileSink.create(target);

@@ -129,7 +129,7 @@ export async function applyInPlace(
  * kernel (a reflink where the file system has them, which costs the same whatever the size; else copy_file_range),
  * then patched and truncated, then renamed over the target. The original is only read; on failure no output is left.
  */
-export async function applyToCopy(path: string, target: string, plan: EditPlan): Promise<void> {
+export async function applyToCopy(path: string, target: string, plan: EditPlan, originalSize: number): Promise<void> {
   const temp = tempPathFor(target);
   let step = 'copy the file';
   try {
@@ -137,6 +137,9 @@ export async function applyToCopy(path: string, target: string, plan: EditPlan):
     step = 'write the output file';
     const fh = await open(temp, 'r+');
     try {
+      // The plan was checked against the file as it was opened: a file replaced since then is not patched blindly.
+      if ((await fh.stat()).size !== originalSize)
+        throw new HeguiError('io', 'the file changed while it was being labelled');
       for (const p of plan.patches) await pwriteAll(fh, p.bytes, p.offset);
       await fh.truncate(plan.size);
     } finally {
@@ -144,7 +147,7 @@ export async function applyToCopy(path: string, target: string, plan: EditPlan):
     }
     step = 'replace the output file';
     const st = await stat(target).catch(() => null);
-    await chmod(temp, st ? st.mode & 0o7777 : 0o644);
+    if (st) await chmod(temp, st.mode & 0o7777);
     await rename(temp, target);
   } catch (e) {
     await unlink(temp).catch(() => {});

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writevSync } from 'node:fs';
+import { chmodSync, closeSync, fsync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { chmod, type FileHandle, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { HeguiError } from '../../errors.ts';
 import type { ByteSource } from './source.ts';
 import { ioError } from './source.ts';
@@ -46,11 +47,6 @@ export class MemorySink implements ByteSink {
     const all = this.bytes();
     all.set(bytes, position);
   }
-  /** The pieces written so far, in order, without joining them (for a vectored write). */
-  pieces(): readonly Uint8Array[] {
-    return this.flat ? [this.flat] : this.parts;
-  }
-
   bytes(): Uint8Array {
     if (!this.flat) {
       // Not zero-filled first: every byte is set from the parts below.
@@ -213,11 +209,12 @@ export const tempPathFor = (targetPath: string): string =>
 
 /**
  * Write a small file's new bytes beside the target and rename them over it, as {@link AtomicFileSink} does, with
- * synchronous calls: for a file that fits in memory each asynchronous call (open, write, close, stat, rename) costs a
- * thread-pool round trip longer than the call itself. `durable` adds an fsync before the rename (replacing an
- * original). On failure the temporary file is removed and the target is untouched.
+ * synchronous calls for the open, write and rename: for a file that fits in memory each asynchronous call costs a
+ * thread-pool round trip longer than the call itself. `durable` adds a flush before the rename (replacing an
+ * original), done off the main thread since it waits for the disk. On failure the temporary file is removed and the
+ * target is untouched.
  */
-export function writeFileAtomicallySync(targetPath: string, pieces: readonly Uint8Array[], durable: boolean): void {
+export async function writeSmallFileAtomically(targetPath: string, bytes: Uint8Array, durable: boolean): Promise<void> {
   const tempPath = tempPathFor(targetPath);
   let fd: number;
   try {
@@ -228,20 +225,8 @@ export function writeFileAtomicallySync(targetPath: string, pieces: readonly Uin
   let step = 'write the output file';
   try {
     try {
-      let rest = pieces.filter((p) => p.length > 0);
-      while (rest.length > 0) {
-        let n = writevSync(fd, rest as Uint8Array[]);
-        const left: Uint8Array[] = [];
-        for (const p of rest) {
-          if (n >= p.length) n -= p.length;
-          else {
-            left.push(n > 0 ? p.subarray(n) : p);
-            n = 0;
-          }
-        }
-        rest = left;
-      }
-      if (durable) fsyncSync(fd);
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+      if (durable) await fsyncFd(fd);
     } finally {
       closeSync(fd);
     }
@@ -256,3 +241,5 @@ export function writeFileAtomicallySync(targetPath: string, pieces: readonly Uin
     throw ioError(e, step);
   }
 }
+
+const fsyncFd = promisify(fsync);
