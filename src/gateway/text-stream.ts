@@ -172,8 +172,9 @@ export async function streamText(
       await write(`data: ${JSON.stringify(chunk)}\n\n`);
       return 'go';
     }
-    // The last chunk stands for the stream's fields (id, created, …) in chunks the gateway writes itself.
-    template = chunk;
+    // The stream's own fields for the chunks the gateway writes itself; not `usage`, which a client would count twice.
+    template = { id: chunk['id'], object: chunk['object'], created: chunk['created'] };
+    if (chunk['system_fingerprint'] !== undefined) template['system_fingerprint'] = chunk['system_fingerprint'];
     for (const c of chunk.choices as ChoiceJson[]) {
       const i = typeof c.index === 'number' ? c.index : 0;
       const t = textOf(c);

@@ -143,9 +143,20 @@ function send(
   const agent = agents[target.protocol as keyof typeof agents];
   const request = target.protocol === 'https:' ? https.request : http.request;
   return new Promise((resolve, reject) => {
-    const req = request({ ...target.options, method: 'POST', headers, agent }, resolve);
+    let answered = false;
+    const req = request({ ...target.options, method: 'POST', headers, agent }, (res) => {
+      answered = true;
+      resolve(res);
+    });
     req.on('error', (e: NodeJS.ErrnoException) => {
-      if (!retried && req.reusedSocket && !started(req) && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) {
+      // Only a request the server never answered is sent again: once a response has begun, it was received.
+      if (
+        !retried &&
+        !answered &&
+        req.reusedSocket &&
+        !started(req) &&
+        (e.code === 'ECONNRESET' || e.code === 'EPIPE')
+      ) {
         send(target, headers, body, started, true).then(resolve, reject);
       } else reject(e);
     });
