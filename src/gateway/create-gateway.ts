@@ -14,12 +14,12 @@ import type { Oversight } from '../platform/oversight.ts';
 import type { Platform } from '../platform/platform.ts';
 import { SqlRumourStore } from '../platform/rumours/sql-rumour-store.ts';
 import { openCompiledLibrary } from '../review/open.ts';
+import { RateLimiter } from '../server/rate-limit.ts';
 import type { Store } from '../store/index.ts';
 import { AccessCheck, ConsentGate } from './access.ts';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { ImageLinks } from './image-links.ts';
-import { KeyRateLimit } from './key-rate-limit.ts';
 import { LabelPolicy } from './label-policy.ts';
 import { GatewayPipeline } from './pipeline.ts';
 import { GatewayLibrary } from './review-library.ts';
@@ -41,6 +41,7 @@ export interface Gateway {
 
 export async function createGateway(config: GatewayConfig, deps: GatewayDeps): Promise<Gateway> {
   const routes = new UpstreamRoutes(config.upstreams);
+  const keyLimiter = new RateLimiter();
   const file = config.reviewLibrary
     ? { path: config.reviewLibrary, compiled: await openCompiledLibrary(config.reviewLibrary) }
     : undefined;
@@ -62,7 +63,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     enforcement: deps.duties.enforcement,
     queue: deps.governance.queue,
     generations: new SqlRumourStore(),
-    limit: new KeyRateLimit(config.rateLimit),
+    // Per API key (per account for a session), so one key cannot take the upstream's capacity from everyone else.
+    limit: { take: (key: string) => keyLimiter.take(key, config.rateLimit) },
   });
   return {
     context: {

@@ -23,7 +23,6 @@ import { reviewText } from '../review/review.ts';
 import { authenticate } from '../server/route.ts';
 import { newId, type Store } from '../store/index.ts';
 import type { AccessCheck, ConsentGate, GenerationFunction } from './access.ts';
-import type { KeyRateLimit } from './key-rate-limit.ts';
 import { GatewayError, INPUT_BLOCKED_MESSAGE } from './openai-error.ts';
 import type { GatewayLibrary, LibraryRef, ServedLibrary } from './review-library.ts';
 
@@ -77,7 +76,8 @@ export interface PipelineDeps {
   enforcement: EnforcementService;
   queue: ReviewQueueService;
   generations: SqlRumourStore;
-  limit: KeyRateLimit;
+  /** One request for a key (`key:…`, or `account:…` for a session); throws `rate_limited` over the limit. */
+  limit: { take(key: string): void };
 }
 
 export interface AdmitRequest {

@@ -57,7 +57,14 @@ export async function registerGateway(app: FastifyInstance, platform: Platform, 
 function toGatewayError(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
   if (isHeguiError(err)) {
-    if (err.code === 'rate_limited') return new GatewayError('rate_limited', 'too many requests; retry later');
+    if (err.code === 'rate_limited') {
+      const retryAfterSeconds = err.details['retryAfterSeconds'];
+      return new GatewayError(
+        'rate_limited',
+        'too many requests; retry later',
+        typeof retryAfterSeconds === 'number' ? { retryAfterSeconds } : {},
+      );
+    }
     if (err.code === 'unauthenticated') return new GatewayError('unauthenticated', err.message);
     if (['format_unknown', 'format_unsupported', 'malformed', 'truncated', 'oversize'].includes(err.code)) {
       return new GatewayError('upstream_error', 'the model server returned media that cannot be labelled');

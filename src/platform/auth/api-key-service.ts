@@ -9,7 +9,6 @@ import {
   type ApiKey,
   apiSecretMatches,
   hashApiSecret,
-  hashApiToken,
   newApiKeyMaterial,
   parseApiKey,
 } from './api-key.ts';
@@ -112,7 +111,8 @@ export class ApiKeyService {
   async authenticate(token: string): Promise<Principal | undefined> {
     if (!this.held) return this.#authenticate(token);
     // By the hash of the whole key, secret included: only the exact key finds the entry.
-    const ref = hashApiToken(token);
+    // A reference to the whole key (id and secret) that reveals neither, for the in-memory lookup.
+    const ref = hashApiSecret(token);
     const p = await this.held.get(ref, () => this.#authenticate(token));
     const expiresAt = p?.apiKey?.expiresAt;
     if (expiresAt && this.now().getTime() >= Date.parse(expiresAt)) {

@@ -48,11 +48,6 @@ export function hashApiSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('base64url');
 }
 
-/** A reference to a whole key (id and secret) that reveals neither, for an in-memory lookup. */
-export function hashApiToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
-}
-
 export function apiSecretMatches(secret: string, storedHash: string): boolean {
   const a = Buffer.from(hashApiSecret(secret));
   const b = Buffer.from(storedHash);
