@@ -1,7 +1,8 @@
 /**
  * Token buckets per route and client address for public routes (login, registration, verification, documents), and
  * per API key in the gateway: `burst` requests at once, refilled at `perMinute`. A request without a token gets 429
- * `rate_limited` with Retry-After. Buckets live in this process (each instance limits on its own); full, idle buckets are dropped.
+ * `rate_limited` with Retry-After. Buckets live in this process (each instance limits on its own); full, idle buckets
+ * are dropped.
  */
 import { HeguiError } from '../errors.ts';
 

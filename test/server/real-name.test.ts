@@ -126,6 +126,24 @@ forEachDialect('real-name verification over HTTP', (ctx) => {
       assert.equal(late.body.error.code, 'verification_expired');
     });
 
+    it('takes one answer per state of a challenge: a second answer decided on the same state is refused', async () => {
+      const u = await registerUser(s, 'dora');
+      const start = await s.call('POST', '/api/me/verifications/sms', {
+        token: u.token,
+        body: { mobile: '13712345678' },
+      });
+      // Two answers that both read the challenge before either wrote it: the store takes the first, refuses the second.
+      const store = s.platform.stores.verifications;
+      const seen = (await store.getChallenge(start.body.id))!;
+      assert.equal(seen.attempts, 0);
+      await store.updateChallenge(seen.id, { attempts: 1, failure: 'code_mismatch' }, seen);
+      await assert.rejects(
+        store.updateChallenge(seen.id, { attempts: 1, failure: 'code_mismatch' }, seen),
+        (e: Error & { code?: string }) => e.code === 'conflict',
+      );
+      assert.equal((await store.getChallenge(seen.id))!.attempts, 1);
+    });
+
     it('refuses an invalid number with the reason and no echo', async () => {
       const u = await registerUser(s, 'carol');
       const r = await s.call('POST', '/api/me/verifications/sms', { token: u.token, body: { mobile: '12345678901' } });

@@ -195,11 +195,11 @@ export class RealNameService {
           identifiers: { ...account.identifiers, ...r.identifiers },
           updatedAt: now.toISOString(),
         });
-        const done = await tx.verifications.updateChallenge(c.id, {
-          status: 'verified',
-          resolvedAt: now.toISOString(),
-          resolvedBy: actorRef(actor),
-        });
+        const done = await tx.verifications.updateChallenge(
+          c.id,
+          { status: 'verified', resolvedAt: now.toISOString(), resolvedBy: actorRef(actor) },
+          c,
+        );
         await tx.audit.append(
           auditEvent(actor, 'verification.verified', target, {
             method: r.method,
@@ -219,12 +219,16 @@ export class RealNameService {
     const attempts = c.attempts + 1;
     const closed = r.final || attempts >= c.maxAttempts;
     const done = await this.stores.transaction(async (tx) => {
-      const updated = await tx.verifications.updateChallenge(c.id, {
-        attempts,
-        failure: r.reason,
-        ...(closed ? { status: r.final ? 'failed' : 'expired', resolvedAt: now.toISOString() } : {}),
-        ...(closed && c.completedBy === 'reviewer' ? { resolvedBy: actorRef(actor) } : {}),
-      });
+      const updated = await tx.verifications.updateChallenge(
+        c.id,
+        {
+          attempts,
+          failure: r.reason,
+          ...(closed ? { status: r.final ? 'failed' : 'expired', resolvedAt: now.toISOString() } : {}),
+          ...(closed && c.completedBy === 'reviewer' ? { resolvedBy: actorRef(actor) } : {}),
+        },
+        c,
+      );
       await tx.audit.append(
         auditEvent(actor, 'verification.failed', target, {
           method: c.method,

@@ -4,7 +4,13 @@ import { HeguiError } from '../../errors.ts';
 import type { VerificationChallengeTable, VerificationRecordTable } from '../../store/schema/platform-tables.ts';
 import { type Db, json, opt, parseJson } from '../sql-rows.ts';
 import type { AssuranceLevel, Challenge, ChallengeStatus, VerificationMethod } from './verification/provider.ts';
-import type { ChallengeFilter, ChallengePatch, VerificationRecord, VerificationStore } from './verification-store.ts';
+import type {
+  ChallengeExpectation,
+  ChallengeFilter,
+  ChallengePatch,
+  VerificationRecord,
+  VerificationStore,
+} from './verification-store.ts';
 
 type ChallengeRow = Selectable<VerificationChallengeTable>;
 
@@ -75,12 +81,16 @@ export class SqlVerificationStore implements VerificationStore {
     return r && challengeOf(r);
   }
 
-  async updateChallenge(id: string, patch: ChallengePatch): Promise<Challenge> {
+  async updateChallenge(id: string, patch: ChallengePatch, expected?: ChallengeExpectation): Promise<Challenge> {
     const c = await this.getChallenge(id);
     if (!c) throw new HeguiError('not_found', 'no such verification');
     const next: Challenge = { ...c, ...patch };
     const { id: _id, ...row } = challengeRow(next);
-    await this.db.updateTable('verification_challenge').set(row).where('id', '=', id).execute();
+    let q = this.db.updateTable('verification_challenge').set(row).where('id', '=', id);
+    if (expected) q = q.where('status', '=', expected.status).where('attempts', '=', expected.attempts);
+    const r = await q.executeTakeFirst();
+    if (expected && Number(r.numUpdatedRows) === 0)
+      throw new HeguiError('conflict', 'the verification was answered meanwhile; look at it again');
     return next;
   }
 

@@ -23,6 +23,8 @@ export type ChallengePatch = Partial<
   Pick<Challenge, 'status' | 'attempts' | 'state' | 'resolvedAt' | 'resolvedBy' | 'failure'>
 >;
 
+export type ChallengeExpectation = Pick<Challenge, 'status' | 'attempts'>;
+
 export interface ChallengeFilter {
   accountId?: string;
   status?: ChallengeStatus;
@@ -33,7 +35,11 @@ export interface ChallengeFilter {
 export interface VerificationStore {
   insertChallenge(c: Challenge): Promise<void>;
   getChallenge(id: string): Promise<Challenge | undefined>;
-  updateChallenge(id: string, patch: ChallengePatch): Promise<Challenge>;
+  /**
+   * With `expected`, the update happens only while the challenge is still in that state (else `conflict`): two answers
+   * to one challenge at once cannot both count as its first attempt.
+   */
+  updateChallenge(id: string, patch: ChallengePatch, expected?: ChallengeExpectation): Promise<Challenge>;
   listChallenges(filter: ChallengeFilter): Promise<Challenge[]>;
   insertRecord(r: VerificationRecord): Promise<void>;
   listRecords(accountId: string): Promise<VerificationRecord[]>;
