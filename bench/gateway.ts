@@ -99,6 +99,7 @@ export async function run(): Promise<void> {
       'clients  mode       direct p50/p99 ms   gateway p50/p99 ms   added p50/p99 ms   req/s direct/gateway (ratio)',
     );
     const f = (x: number) => x.toFixed(2);
+    const verdicts: string[] = [];
     for (const clients of [1, 50, 200]) {
       const per = clients === 1 ? 500 : clients === 50 ? 8 : 3;
       for (const stream of [false, true]) {
@@ -112,6 +113,12 @@ export async function run(): Promise<void> {
             `${f(pct(g.times, 50) - pct(d.times, 50))} / ${f(pct(g.times, 99) - pct(d.times, 99))}`.padEnd(19) +
             `${d.rps.toFixed(0)} / ${g.rps.toFixed(0)} (${(g.rps / d.rps).toFixed(2)})`,
         );
+        if (clients === 1 && !stream) {
+          const added = pct(g.times, 50) - pct(d.times, 50);
+          verdicts.push(
+            `p50 added ≤ 1 ms for non-streamed text (1 client): ${added <= 1 ? 'met' : 'NOT met'} (${f(added)} ms)`,
+          );
+        }
       }
     }
     {
@@ -129,6 +136,10 @@ export async function run(): Promise<void> {
           `direct ${f(pct(d.times, 50))} / ${f(pct(d.times, 99))}, gateway ${f(pct(g.times, 50))} / ${f(pct(g.times, 99))}, ` +
           `added ${f(pct(g.times, 50) - pct(d.times, 50))} / ${f(pct(g.times, 99) - pct(d.times, 99))} (p50 / p99)`,
       );
+      const added99 = pct(g.times, 99) - pct(d.times, 99);
+      verdicts.push(
+        `TTFT added ≤ 2 ms p99 at 200 streams (paced): ${added99 <= 2 ? 'met' : 'NOT met'} (${f(added99)} ms)`,
+      );
       const long = st.gcPausesMs.filter((ms) => ms >= 2);
       console.log(
         `  the clients' and upstream's event loop: delay p99 ${f(d.loopDelayP99Ms)} / ${f(g.loopDelayP99Ms)} ms, max ` +
@@ -136,6 +147,7 @@ export async function run(): Promise<void> {
           `  the gateway's event loop meanwhile: delay p99 ${f(st.loopDelayP99Ms)} ms, max ${f(st.loopDelayMaxMs)} ms; ` +
           `${st.gcPausesMs.length} GC pauses, ${long.length} of 2 ms or more${long.length ? ` (${long.map(f).join(', ')} ms)` : ''}`,
       );
+      for (const v of verdicts) console.log(`target ${v}`);
     }
     const signer = loadPrivateKey(generateKeyPair('sm2').privatePem);
     const policy = new LabelPolicy(PRODUCER, signer);

@@ -434,12 +434,13 @@ export async function run(): Promise<void> {
   // Independent: the larger file takes less than 1.5 times as long, or under 0.05 ms more per added MB of mdat (a
   // millisecond over the whole difference; copying every byte costs 0.3 ms per MB or more). The first absorbs fixed
   // costs (an fsync) that vary from run to run, the second the noise of times of a few milliseconds.
+  // The target is met only when every case passes; the cases that pass and those that do not are listed either way.
   const isIndependent = (d: (typeof dependence)[number]) => d.hegui < 1.5 || d.heguiPerMb < 0.05;
   const independent = dependence.filter(isIndependent).map((d) => d.what);
   const grows = dependence.filter((d) => !isIndependent(d)).map((d) => d.what);
   console.log(
-    `target MP4 time independent of mdat size: ${independent.length ? 'met' : 'NOT met'}` +
-      (independent.length ? ` for ${independent.join('; ')}` : '') +
+    `target MP4 time independent of mdat size: ${grows.length === 0 ? 'met' : 'NOT met'}` +
+      (independent.length ? `; independent for ${independent.join('; ')}` : '') +
       (grows.length ? `; the time grows with the mdat for ${grows.join('; ')}` : ''),
   );
   console.log(`load average (1, 5, 15 min) at the end: ${loadAverage()}`);

@@ -22,7 +22,7 @@
 import type { CompiledLibrary } from './compiled/compiled-library.ts';
 import { decide, type ReviewDecision, type ReviewResult, stricter, type TextHit } from './decision.ts';
 import { orderHits, type RawMatch } from './filters/resolve.ts';
-import { RegexScan, type RegexStageOptions } from './regex/stage.ts';
+import { isHigh, isLow, RegexScan, type RegexStageOptions } from './regex/stage.ts';
 import { sinkMatches, TermResolver } from './review.ts';
 import { MatchSink, newScanState, scan } from './scan.ts';
 
@@ -139,6 +139,3 @@ export function createStreamReviewer(
     },
   };
 }
-
-const isHigh = (u: number) => u >= 0xd800 && u <= 0xdbff;
-const isLow = (u: number) => u >= 0xdc00 && u <= 0xdfff;

@@ -68,8 +68,9 @@ interface Cursor {
   done: boolean;
 }
 
-const isHigh = (u: number) => u >= 0xd800 && u <= 0xdbff;
-const isLow = (u: number) => u >= 0xdc00 && u <= 0xdfff;
+/** UTF-16 surrogate halves: a cut between a high and a low one would split a character. */
+export const isHigh = (u: number): boolean => u >= 0xd800 && u <= 0xdbff;
+export const isLow = (u: number): boolean => u >= 0xdc00 && u <= 0xdfff;
 
 export class RegexScan {
   /** Every hit found so far, by entry and then position. */

@@ -11,8 +11,8 @@ import table from './variant-table.json' with { type: 'json' };
 let pinyinFn: typeof PinyinPro.pinyin | undefined;
 /**
  * pinyin-pro (about 5 MB of dictionaries in memory) is loaded when a library is first compiled with pinyin variants,
- * not by every process that imports the review engine: a server answering requests never needs it, and a smaller heap
- * makes its garbage collector's pauses shorter.
+ * not by every process that imports the review engine: labelling, verifying or reviewing with a compiled library never
+ * needs it (a server that compiles a library version it publishes does).
  */
 const pinyinOf = (): typeof PinyinPro.pinyin =>
   (pinyinFn ??= (createRequire(import.meta.url)('pinyin-pro') as typeof PinyinPro).pinyin);
