@@ -59,8 +59,8 @@ export interface PolicyFileResult {
 }
 
 /** The records file of Measures Art. 9 deliveries, by default under the data folder. */
-export const defaultRecordLog = (): string =>
-  join(process.env['HEGUI_DATA_DIR'] || 'data', 'unlabelled-deliveries.jsonl');
+export const defaultRecordLog = (dataDir?: string): string =>
+  join(dataDir || process.env['HEGUI_DATA_DIR'] || 'data', 'unlabelled-deliveries.jsonl');
 
 /** Options that only mean something with `--explicit` or `--policy`. */
 export function policyOnlyOptionsGiven(o: PolicyLabelOptions): string | null {

@@ -6,7 +6,6 @@
  * a file or the database cannot be read.
  */
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { HeguiError, isHeguiError } from '../../errors.ts';
 import { createAuditLog } from '../../platform/audit/create-audit-log.ts';
@@ -36,8 +35,7 @@ export function registerLogIngest(log: Command, io: Output, setExit: (code: numb
     .option('--actor <name>', 'who ingests, as logged (default cli:<user name>)')
     .option('--json', 'print the report as JSON on stdout')
     .action(async (files: string[], o: IngestFlags) => {
-      const inputs =
-        files.length > 0 ? files : [o.data ? join(o.data, 'unlabelled-deliveries.jsonl') : defaultRecordLog()];
+      const inputs = files.length > 0 ? files : [defaultRecordLog(o.data)];
       let report: IngestReport;
       let checkpoint: number | null = null;
       try {
