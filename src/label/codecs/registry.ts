@@ -1,3 +1,4 @@
+import { extname } from 'node:path';
 import { HeguiError } from '../../errors.ts';
 import type { ByteSource } from '../io/source.ts';
 import type { Codec } from './codec.ts';
@@ -41,10 +42,8 @@ export async function sniffCodec(src: ByteSource, name?: string): Promise<Codec 
 
 /** The codec that adopts plain text under this file name's extension, if any. */
 function adopterOf(name: string): Codec | undefined {
-  const base = name.split(/[\\/]/).pop() ?? '';
-  const dot = base.lastIndexOf('.');
-  if (dot <= 0) return undefined;
-  const ext = base.slice(dot + 1).toLowerCase();
+  const ext = extname(name).slice(1).toLowerCase();
+  if (!ext) return undefined;
   return codecs.find((c) => c.adoptsPlainText?.includes(ext));
 }
 

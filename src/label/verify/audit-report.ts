@@ -1,3 +1,4 @@
+import { extname } from 'node:path';
 import { summariseResults, type VerifySummary } from './summary.ts';
 import type { VerifyResult } from './verify.ts';
 
@@ -34,9 +35,7 @@ export interface AuditReport {
 function byExtension(files: readonly string[]): Record<string, number> {
   const counts = new Map<string, number>();
   for (const f of files) {
-    const base = f.split(/[\\/]/).pop() ?? f;
-    const dot = base.lastIndexOf('.');
-    const ext = dot > 0 ? base.slice(dot).toLowerCase() : '(none)';
+    const ext = extname(f).toLowerCase() || '(none)';
     counts.set(ext, (counts.get(ext) ?? 0) + 1);
   }
   return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
