@@ -47,7 +47,8 @@ export interface VerifyResult {
   /**
    * Explicit labels (GB 45438 §5: a prompt or corner mark) found in the text of a plain-text, Markdown or HTML file.
    * In plain text, which has no metadata container, they count as the file's label; in Markdown and HTML they are
-   * evidence only (a propagation platform's case 3, labeling.md §6), the metadata label being required there.
+   * evidence only (a propagation platform's case 3, labeling.md §6), the metadata label being required there, and are
+   * looked for only when the file has no metadata label.
    */
   explicit: FoundTextLabel[];
 }
@@ -189,9 +190,11 @@ export async function verifySource(src: ByteSource, options: VerifyOptions = {})
     });
   }
   // Plain text carries no metadata label; its label is the explicit prompt or corner mark in the text itself. In
-  // Markdown and HTML an explicit label is recorded as evidence.
+  // Markdown and HTML without a metadata label an explicit label is recorded as evidence (labeling.md §6 step 3, the
+  // only use of it); a labelled one is not scanned.
   const textFormat = TEXT_FORMATS[codec.id];
-  const explicit = textFormat ? await explicitTextLabels(src, textFormat) : [];
+  const scan = textFormat && (codec.id === 'text' || reading.sites.length === 0);
+  const explicit = scan ? await explicitTextLabels(src, textFormat) : [];
   const explicitIsLabel = codec.id === 'text';
   for (const f of reading.findings) {
     if (f.code === 'no_label' && codec.id === 'text') {
