@@ -103,7 +103,6 @@ export {
   type LabelReading,
   labelBytes,
   labelBytesResult,
-  missingContainer,
   readLabel,
   type SiteReading,
   type WriteLabelOptions,

@@ -66,14 +66,6 @@ export async function detectFormat(input: string | Uint8Array, name?: string): P
   });
 }
 
-/**
- * Why a file has nowhere to hold a metadata label (plain text), or null when it has a place for one (or no codec
- * recognises it). `name` as for {@link detectFormat}: a `.md` file without front matter has a place.
- */
-export async function missingContainer(input: string | Uint8Array, name?: string): Promise<string | null> {
-  return withSource(input, async (src) => (await sniffCodec(src, name))?.noContainer ?? null);
-}
-
 async function requireCodec(src: ByteSource, name?: string): Promise<Codec> {
   const codec = await sniffCodec(src, name);
   if (!codec)

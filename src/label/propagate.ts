@@ -3,7 +3,8 @@ import { hasErrors } from './aigc/findings.ts';
 import { validateValues } from './aigc/parse.ts';
 import { parseProviderCode } from './aigc/provider-code.ts';
 import { type AigcRecord, LABEL_MEANING, type LabelValue } from './aigc/record.ts';
-import { labelBytesResult, missingContainer, writeLabel } from './label-file.ts';
+import { byName, codecById } from './codecs/registry.ts';
+import { labelBytesResult, writeLabel } from './label-file.ts';
 import type { LabelSigner } from './security/keys.ts';
 import type { SignerRole } from './security/security-data.ts';
 import type { TrustList } from './security/trust-list.ts';
@@ -198,7 +199,9 @@ export async function propagate(input: string | Uint8Array, o: PropagateOptions)
     return { ...base, notWritten: { code: 'nothing_to_write', reason: 'case none: there is no label to write' } };
   if (decision.case === 'refused') return { ...base, notWritten: { code: 'refused', reason: decision.reason } };
   // Plain text has nowhere to hold the label: the decision and the notice stand, nothing is written.
-  const none = await missingContainer(input, typeof input === 'string' ? input : o.name);
+  // Decided from the format the verifier sniffed and the file's name, without reading the file again.
+  const sniffed = verification.format ? codecById(verification.format.codec) : undefined;
+  const none = sniffed && byName(sniffed, typeof input === 'string' ? input : o.name).noContainer;
   if (none) return { ...base, notWritten: { code: 'no_container', reason: none } };
 
   let record: AigcRecord;

@@ -35,9 +35,14 @@ export async function sniffCodec(src: ByteSource, name?: string): Promise<Codec 
     } catch {
       // A sniffer that cannot make sense of the bytes simply does not match.
     }
-    if (match) return (name !== undefined && c.noContainer ? adopterOf(name) : undefined) ?? c;
+    if (match) return byName(c, name);
   }
   return undefined;
+}
+
+/** The codec that writes a file its bytes call `codec`: for text without a container, the one its name adopts. */
+export function byName(codec: Codec, name: string | undefined): Codec {
+  return (name !== undefined && codec.noContainer ? adopterOf(name) : undefined) ?? codec;
 }
 
 /** The codec that adopts plain text under this file name's extension, if any. */

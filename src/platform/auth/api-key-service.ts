@@ -5,13 +5,7 @@ import { actorRef } from '../actor.ts';
 import { auditEvent } from '../audit-sink.ts';
 import type { ShortLivedCache } from '../short-lived-cache.ts';
 import type { PlatformStores } from '../stores.ts';
-import {
-  type ApiKey,
-  apiSecretMatches,
-  hashApiSecret,
-  newApiKeyMaterial,
-  parseApiKey,
-} from './api-key.ts';
+import { type ApiKey, apiSecretMatches, hashApiSecret, newApiKeyMaterial, parseApiKey } from './api-key.ts';
 import { apiKeyPrincipal, type Principal } from './principal.ts';
 import { type Permission, roleAllows } from './roles.ts';
 
