@@ -12,7 +12,6 @@ import type { DutySlices } from '../platform/duty-slices.ts';
 import type { Governance } from '../platform/governance.ts';
 import type { Oversight } from '../platform/oversight.ts';
 import type { Platform } from '../platform/platform.ts';
-import { SqlRumourStore } from '../platform/rumours/sql-rumour-store.ts';
 import { openCompiledLibrary } from '../review/open.ts';
 import { RateLimiter } from '../server/rate-limit.ts';
 import type { Store } from '../store/index.ts';
@@ -62,7 +61,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     audit: deps.audit,
     enforcement: deps.duties.enforcement,
     queue: deps.governance.queue,
-    generations: new SqlRumourStore(),
+    generations: deps.duties.rumours,
     // Per API key (per account for a session), so one key cannot take the upstream's capacity from everyone else.
     limit: { take: (key: string) => keyLimiter.take(key, config.rateLimit) },
   });

@@ -16,12 +16,12 @@ import type { Principal } from '../platform/auth/principal.ts';
 import type { EnforcementService } from '../platform/enforcement/enforcement-service.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { ReviewQueueService } from '../platform/review-queue/review-queue-service.ts';
-import type { RumourDb, SqlRumourStore } from '../platform/rumours/sql-rumour-store.ts';
+import type { RumourService } from '../platform/rumours/rumour-service.ts';
 import type { ReviewDecision, ReviewResult } from '../review/decision.ts';
 import { type ImageReviewResult, reviewImageWith } from '../review/image-stage.ts';
 import { reviewText } from '../review/review.ts';
 import { authenticate } from '../server/route.ts';
-import { newId, type Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 import type { AccessCheck, ConsentGate, GenerationFunction } from './access.ts';
 import { GatewayError, INPUT_BLOCKED_MESSAGE } from './openai-error.ts';
 import type { GatewayLibrary, LibraryRef, ServedLibrary } from './review-library.ts';
@@ -75,7 +75,7 @@ export interface PipelineDeps {
   audit: AuditLog;
   enforcement: EnforcementService;
   queue: ReviewQueueService;
-  generations: SqlRumourStore;
+  generations: Pick<RumourService, 'insertGeneration'>;
   /** One request for a key (`key:…`, or `account:…` for a session); throws `rate_limited` over the limit. */
   limit: { take(key: string): void };
 }
@@ -170,7 +170,6 @@ export class GatewayPipeline {
    * log row per output, committed together; then the "review" decisions go to the queue. Returns the entry index.
    */
   async recordGeneration(adm: Admission, g: Generation): Promise<number> {
-    const at = new Date().toISOString();
     const index = await this.#records.transaction(async (trx) => {
       const e = await this.d.audit.append(trx, {
         type: EVENT.generated,
@@ -190,14 +189,12 @@ export class GatewayPipeline {
           ...(g.ended ? { ended: g.ended } : {}),
         },
       });
-      for (const hash of new Set(g.contentSha256)) {
-        await this.d.generations.insertGeneration(trx as unknown as RumourDb, {
-          id: newId(),
-          account_id: adm.accountId,
-          produce_id: adm.produceId,
-          content_hash: hash,
-          content_id: g.contentId ?? null,
-          created_at: at,
+      for (const contentHash of new Set(g.contentSha256)) {
+        await this.d.generations.insertGeneration(trx, {
+          accountId: adm.accountId,
+          produceId: adm.produceId,
+          contentHash,
+          ...(g.contentId !== undefined ? { contentId: g.contentId } : {}),
         });
       }
       return e.index;

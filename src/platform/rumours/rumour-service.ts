@@ -49,6 +49,20 @@ export class RumourService {
 
   /** One generation delivered to a user (the gateway records each). */
   async recordGeneration(actor: Actor, g: GenerationInput): Promise<GenerationRow> {
+    return this.store.transaction(async (trx) => {
+      const row = await this.insertGeneration(trx, g);
+      await this.log.append(trx, {
+        type: 'generation.recorded',
+        actor: actorRef(actor),
+        subject: `account:${g.accountId}`,
+        payload: { generationId: row.id, produceId: row.produce_id, contentHash: row.content_hash },
+      });
+      return row;
+    });
+  }
+
+  /** The generation row alone, in the caller's transaction (the gateway logs the generation in an event of its own). */
+  async insertGeneration(trx: StoreTransaction, g: GenerationInput): Promise<GenerationRow> {
     const row: GenerationRow = {
       id: newId(),
       account_id: g.accountId,
@@ -57,15 +71,7 @@ export class RumourService {
       content_id: g.contentId ?? null,
       created_at: this.now().toISOString(),
     };
-    await this.store.transaction(async (trx) => {
-      await this.sql.insertGeneration(dbOf(trx), row);
-      await this.log.append(trx, {
-        type: 'generation.recorded',
-        actor: actorRef(actor),
-        subject: `account:${g.accountId}`,
-        payload: { generationId: row.id, produceId: row.produce_id, contentHash: row.content_hash },
-      });
-    });
+    await this.sql.insertGeneration(dbOf(trx), row);
     return row;
   }
 
