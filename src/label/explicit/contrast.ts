@@ -43,18 +43,20 @@ export const over = (level: Grey, alpha: number, bg: number): number => Math.rou
 export function worstContrast(p: Polarity, alpha: number, colours: Iterable<number>): number {
   const t = textLevel(p);
   const lt = relativeLuminance(t, t, t);
+  // Each channel's linear value after blending, by its 8-bit background value: the same sums as relativeLuminance
+  // over `over(...)`, looked up instead of recomputed for every colour and every opacity tried.
   const pl = plateLevel(p);
-  let worst = Number.POSITIVE_INFINITY;
+  const lin = new Float64Array(256);
+  for (let v = 0; v < 256; v++) lin[v] = LINEAR[over(pl, alpha, v)]!;
+  // The text is black or white, so the worst ratio is at the background nearest it in luminance: the darkest
+  // composite for black text, the brightest for white.
+  const dark = lt < 0.5;
+  let nearest = dark ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
   for (const c of colours) {
-    const l = relativeLuminance(
-      over(pl, alpha, (c >> 16) & 255),
-      over(pl, alpha, (c >> 8) & 255),
-      over(pl, alpha, c & 255),
-    );
-    const r = contrastRatio(lt, l);
-    if (r < worst) worst = r;
+    const l = 0.2126 * lin[(c >> 16) & 255]! + 0.7152 * lin[(c >> 8) & 255]! + 0.0722 * lin[c & 255]!;
+    if (dark ? l < nearest : l > nearest) nearest = l;
   }
-  return worst;
+  return Number.isFinite(nearest) ? contrastRatio(lt, nearest) : Number.POSITIVE_INFINITY;
 }
 
 export interface PlateChoice {

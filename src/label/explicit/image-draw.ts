@@ -1,11 +1,12 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
+import { blendTileOverRgb } from './blend.ts';
 import { choosePlate } from './contrast.ts';
 import { decodeError, guard } from './decode.ts';
 import type { TextMask } from './glyphs.ts';
 import type { EncodePlan } from './image-encode.ts';
 import { carryJpegMetadata } from './jpeg-carry.ts';
 import type { Box } from './layout.ts';
-import { backgroundColours, compositeSample } from './sample.ts';
+import { backgroundColours, compositeSample, plateContrast } from './sample.ts';
 import { composeTile, type LabelTile } from './tile.ts';
 
 /**
@@ -21,7 +22,18 @@ export interface DrawJob {
   text: TextMask;
   plate: Box;
   limit: number;
+  /** The picture decoded to raw pixels, when that was started early (see {@link decodeRaw}). */
+  raw?: Promise<RawPicture>;
 }
+
+export interface RawPicture {
+  data: Buffer;
+  info: { width: number; height: number; channels: number };
+}
+
+/** Device values (no conversion to sRGB): the picture's own colour space, as the ICC profile carried over says. */
+export const decodeRaw = (open: () => Sharp): Promise<RawPicture> =>
+  open().keepIccProfile().raw().toBuffer({ resolveWithObject: true });
 
 export interface Drawn {
   data: Buffer;
@@ -54,6 +66,12 @@ function cut(data: Buffer, width: number, channels: number, box: Box): Buffer {
 
 /** Write `pixels` (with `pc` channels per pixel) into the raw picture at `box`, keeping the picture's channels. */
 function paste(data: Buffer, width: number, channels: number, box: Box, pixels: Buffer, pc: number): void {
+  if (pc === channels) {
+    const row = box.width * channels;
+    for (let y = 0; y < box.height; y++)
+      pixels.copy(data, ((box.y + y) * width + box.x) * channels, y * row, (y + 1) * row);
+    return;
+  }
   for (let y = 0; y < box.height; y++) {
     for (let x = 0; x < box.width; x++) {
       const to = ((box.y + y) * width + box.x + x) * channels;
@@ -65,22 +83,24 @@ function paste(data: Buffer, width: number, channels: number, box: Box, pixels: 
 
 export async function drawOnRawJpeg(job: DrawJob): Promise<Drawn> {
   const { plate, limit } = job;
-  // Device values (no conversion to sRGB): the picture's own colour space, as the ICC profile carried over says.
-  const { data, info } = await guard(job.open().keepIccProfile().raw().toBuffer({ resolveWithObject: true }), limit);
+  const { data, info } = await guard(job.raw ?? decodeRaw(job.open), limit);
+  if (info.channels !== 3) return drawInPipeline(job);
   const bg = cut(data, info.width, info.channels, plate);
-  const bgInfo = { width: plate.width, height: plate.height, channels: info.channels };
   const choice = choosePlate(backgroundColours(bg, info.channels));
   const tile = composeTile(job.text, choice.polarity, choice.alpha);
-  const sample = await compositeSample(bg, bgInfo, tile);
-  paste(data, info.width, info.channels, plate, sample.pixels, sample.channels);
+  // An upright 8-bit sRGB JPEG decodes to three channels: the JavaScript twin of libvips' blend applies.
+  const drawn = blendTileOverRgb(bg, tile);
+  paste(data, info.width, info.channels, plate, drawn, 3);
   const raw = { width: info.width, height: info.height, channels: info.channels as 3 };
-  let encoded: Buffer;
-  try {
-    encoded = await job.plan.apply(sharp(data, { raw })).toBuffer();
-  } catch (e) {
-    throw decodeError(e, limit);
-  }
-  return { data: await carryJpegMetadata(job.bytes, encoded), tile, contrast: sample.contrast };
+  const encoding = job.plan
+    .apply(sharp(data, { raw }))
+    .toBuffer()
+    .catch((e: unknown) => {
+      throw decodeError(e, limit);
+    });
+  // Measured while the encoder runs on its own thread: neither needs the other.
+  const contrast = plateContrast(drawn, 3, tile);
+  return { data: await carryJpegMetadata(job.bytes, await encoding), tile, contrast };
 }
 
 export async function drawInPipeline(job: DrawJob): Promise<Drawn> {

@@ -7,8 +7,9 @@ import { labelBytesResult, type WriteLabelOptions } from '../label-file.ts';
 import { guard, MAX_PIXELS, openImage, readImageBytes } from './decode.ts';
 import type { DrawnLabel } from './drawn-label.ts';
 import { fitText } from './glyphs.ts';
-import { type DrawJob, drawInPipeline, drawOnRawJpeg, isPlainJpeg } from './image-draw.ts';
+import { type DrawJob, decodeRaw, drawInPipeline, drawOnRawJpeg, isPlainJpeg } from './image-draw.ts';
 import { planEncode } from './image-encode.ts';
+import { looksLikePlainJpeg } from './jpeg-header.ts';
 import { placePlate, targetInkHeight } from './layout.ts';
 import { type ExplicitOptions, resolveExplicit } from './options.ts';
 import { plateSize } from './tile.ts';
@@ -56,6 +57,9 @@ export async function renderImageLabel(
   const limit = options.limitInputPixels ?? MAX_PIXELS;
   const bytes = typeof input === 'string' ? await readImageBytes(input) : input;
   const open = () => openImage(bytes, limit);
+  // The common upright 8-bit JPEG starts decoding now, alongside the metadata read; the metadata decides below.
+  const raw = looksLikePlainJpeg(bytes) ? decodeRaw(open) : undefined;
+  raw?.catch(() => {}); // awaited (and its error reported) only on the path that uses it
   const meta = await guard(open().metadata(), limit);
   checkStill(meta);
   const plan = planEncode(bytes, meta);
@@ -71,7 +75,7 @@ export async function renderImageLabel(
 
   const cmyk = meta.space === 'cmyk';
   if (cmyk) warnings.push('a CMYK image is written as sRGB');
-  const job: DrawJob = { bytes, open, meta, plan, text, plate, limit };
+  const job: DrawJob = { bytes, open, meta, plan, text, plate, limit, ...(raw ? { raw } : {}) };
   const { data, tile, contrast } = isPlainJpeg(meta) ? await drawOnRawJpeg(job) : await drawInPipeline(job);
   const ink = { x: plate.x + tile.ink.x, y: plate.y + tile.ink.y, width: tile.ink.width, height: tile.ink.height };
   return {

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { blendTileOverRgb } from './blend.ts';
 import { contrastRatio, plateLevel, relativeLuminance, textLevel } from './contrast.ts';
 import type { LabelTile } from './tile.ts';
 
@@ -35,9 +36,46 @@ function forEachSeenColour(data: Uint8Array, channels: number, fn: (c: number) =
   }
 }
 
+/**
+ * The distinct colours of opaque RGB pixels, deduplicated in an open-addressing table first: a plate's sample has
+ * tens of thousands of pixels but a few thousand colours, and typed-array probing is several times cheaper than
+ * adding every pixel to a Set.
+ */
+function distinctRgb(data: Uint8Array): Uint32Array {
+  const n = Math.floor(data.length / 3);
+  let bits = 6;
+  while (1 << bits < n * 2) bits++;
+  const mask = (1 << bits) - 1;
+  const size = 1 << bits;
+  // Slots hold colour + 1, so 0 means empty.
+  const slots = new Uint32Array(size);
+  const found = new Uint32Array(n);
+  let count = 0;
+  for (let i = 0; i < n * 3; i += 3) {
+    const c = ((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!) + 1;
+    // Fibonacci hashing: the product's top bits depend on every bit of the colour.
+    let slot = Math.imul(c, 0x9e3779b1) >>> (32 - bits);
+    for (;;) {
+      const v = slots[slot]!;
+      if (v === c) break;
+      if (v === 0) {
+        slots[slot] = c;
+        found[count++] = c - 1;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  return found.subarray(0, count);
+}
+
 /** The distinct colours of a background sample, for choosing a plate that holds over every one of them. */
 export function backgroundColours(data: Uint8Array, channels: number): Set<number> {
   const set = new Set<number>();
+  if (channels === 3) {
+    for (const c of distinctRgb(data)) set.add(c);
+    return set;
+  }
   forEachSeenColour(data, channels, (c) => set.add(c));
   return set;
 }
@@ -50,32 +88,64 @@ export interface CompositedSample {
   contrast: number;
 }
 
-/**
- * The achieved contrast: the tile is composited over the sampled background with the same libvips operation the
- * picture gets, and the text level is compared with every resulting plate pixel that no glyph touches. The worst
- * (lowest) ratio is returned, so the figure is a floor, not an average.
- */
-export async function compositeSample(bg: Uint8Array, info: RawInfo, tile: LabelTile): Promise<CompositedSample> {
+/** Composite with libvips, for backgrounds the JavaScript blend does not cover (grey, with alpha). */
+async function compositeWithSharp(
+  bg: Uint8Array,
+  info: RawInfo,
+  tile: LabelTile,
+): Promise<{ data: Buffer; channels: number }> {
   const out = await sharp(bg, {
     raw: { width: info.width, height: info.height, channels: info.channels as 1 | 2 | 3 | 4 },
   })
     .composite([{ input: tile.rgba, raw: { width: tile.width, height: tile.height, channels: 4 }, left: 0, top: 0 }])
     .raw()
     .toBuffer({ resolveWithObject: true });
-  const channels = out.info.channels;
+  return { data: out.data, channels: out.info.channels };
+}
+
+/**
+ * The worst (lowest) contrast between the text and the plate as composited: the text level against every pixel of
+ * `pixels` (the background with the tile drawn over it) where the tile is plate alone, at full plate opacity with no
+ * glyph coverage. A floor, not an average.
+ */
+export function plateContrast(pixels: Uint8Array, channels: number, tile: LabelTile): number {
+  const data = pixels;
+  const rgba = tile.rgba;
   const t = textLevel(tile.polarity);
   const lt = relativeLuminance(t, t, t);
   const P = plateLevel(tile.polarity);
   const a8 = Math.round(tile.alpha * 255);
-  let worst = Number.POSITIVE_INFINITY;
-  for (let p = 0; p < tile.width * tile.height; p++) {
-    const q = p * 4;
+  // The text is black or white: the worst ratio is at the plate pixel nearest it in luminance.
+  const dark = lt < 0.5;
+  let nearest = dark ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  const see = (l: number) => {
+    if (dark ? l < nearest : l > nearest) nearest = l;
+  };
+  const n = tile.width * tile.height;
+  for (let p = 0; p < n; p++) {
     // Plate only: full plate opacity, plate level, no glyph coverage.
-    if (tile.rgba[q + 3] !== a8 || tile.rgba[q] !== P) continue;
-    forEachSeenColour(out.data.subarray(p * channels, (p + 1) * channels), channels, (c) => {
-      const r = contrastRatio(lt, relativeLuminance((c >> 16) & 255, (c >> 8) & 255, c & 255));
-      if (r < worst) worst = r;
-    });
+    if (rgba[p * 4 + 3] !== a8 || rgba[p * 4] !== P) continue;
+    if (channels === 3) {
+      const i = p * 3;
+      see(relativeLuminance(data[i]!, data[i + 1]!, data[i + 2]!));
+      continue;
+    }
+    forEachSeenColour(data.subarray(p * channels, (p + 1) * channels), channels, (c) =>
+      see(relativeLuminance((c >> 16) & 255, (c >> 8) & 255, c & 255)),
+    );
   }
-  return { pixels: out.data, channels, contrast: worst };
+  return Number.isFinite(nearest) ? contrastRatio(lt, nearest) : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * The achieved contrast: the tile is composited over the sampled background with the arithmetic the picture gets
+ * (libvips' own for grey and transparent backgrounds, its exact JavaScript twin in `blend.ts` for opaque RGB ones),
+ * then measured by {@link plateContrast}.
+ */
+export async function compositeSample(bg: Uint8Array, info: RawInfo, tile: LabelTile): Promise<CompositedSample> {
+  const out =
+    info.channels === 3 && info.width === tile.width && info.height === tile.height
+      ? { data: blendTileOverRgb(bg, tile), channels: 3 }
+      : await compositeWithSharp(bg, info, tile);
+  return { pixels: out.data, channels: out.channels, contrast: plateContrast(out.data, out.channels, tile) };
 }

@@ -22,6 +22,8 @@ export interface LabelTile {
 function roundedCoverage(x: number, y: number, w: number, h: number, r: number): number {
   const qx = Math.abs(x + 0.5 - w / 2) - (w / 2 - r);
   const qy = Math.abs(y + 0.5 - h / 2) - (h / 2 - r);
+  // Inside the straight parts: the distance is at most −r, so the pixel is fully covered (r ≥ 0.5).
+  if (qx <= 0 && qy <= 0 && r >= 0.5) return 1;
   const outside = Math.hypot(Math.max(qx, 0), Math.max(qy, 0));
   const d = outside + Math.min(Math.max(qx, qy), 0) - r;
   return Math.min(1, Math.max(0, 0.5 - d));
@@ -33,14 +35,36 @@ export function plateSize(text: TextMask): { width: number; height: number } {
   return { width: text.ink.width + 2 * padX(h), height: h + 2 * padY(h) };
 }
 
+/**
+ * Tiles already drawn, per text mask (themselves cached by `fitText`) and look: a run over pictures of one size draws
+ * the same tile again and again. Callers treat a tile as read-only.
+ */
+const drawn = new WeakMap<TextMask, Map<string, LabelTile>>();
+const TILES_PER_TEXT = 16;
+
 export function composeTile(text: TextMask, polarity: Polarity, plateAlpha: number): LabelTile {
+  const alpha8 = Math.round(Math.min(1, Math.max(0, plateAlpha)) * 255);
+  const key = `${polarity}:${alpha8}`;
+  let tiles = drawn.get(text);
+  const hit = tiles?.get(key);
+  if (hit) return hit;
+  const tile = drawTile(text, polarity, alpha8);
+  if (!tiles) {
+    tiles = new Map();
+    drawn.set(text, tiles);
+  }
+  if (tiles.size >= TILES_PER_TEXT) tiles.delete(tiles.keys().next().value!);
+  tiles.set(key, tile);
+  return tile;
+}
+
+function drawTile(text: TextMask, polarity: Polarity, alpha8: number): LabelTile {
   const h = text.ink.height;
   const px = padX(h);
   const py = padY(h);
   const { width, height } = plateSize(text);
   const r = cornerRadius(h);
   // The opacity is stored in 8 bits; report the stored value so contrast is computed on what is really drawn.
-  const alpha8 = Math.round(Math.min(1, Math.max(0, plateAlpha)) * 255);
   const alpha = alpha8 / 255;
   const T = textLevel(polarity);
   const P = plateLevel(polarity);
