@@ -311,6 +311,40 @@ export async function run(): Promise<void> {
       });
     }
 
+    // A copy to --out writes every byte unless the file system can share them: on one with reflinks (XFS, btrfs),
+    // named by HEGUI_BENCH_REFLINK_DIR, the kernel-made copy costs the same at any size. Optional: making such a file
+    // system needs root (a loop device), which a benchmark must not assume.
+    const reflinkDir = process.env['HEGUI_BENCH_REFLINK_DIR'];
+    if (reflinkDir) {
+      const fsType = execFileSync('stat', ['-f', '-c', '%T', reflinkDir], { encoding: 'utf8' }).trim();
+      const rdir = join(reflinkDir, 'hegui-bench-label');
+      await rm(rdir, { recursive: true, force: true });
+      await mkdir(rdir, { recursive: true });
+      try {
+        for (const name of ['mp4 10 MB, moov at end', 'mp4 100 MB, moov at end'] as const) {
+          const copy = join(rdir, MP4[name]);
+          await copyFile(files[name]!, copy);
+          execFileSync('sync');
+          let n = 0;
+          const to = () => join(rdir, `out-${n++}.mp4`);
+          const hegui = await timeIt(5, async () => writeLabel(copy, label, { out: to() }));
+          for (let i = 0; i < n; i++) await heguiWrote(join(rdir, `out-${i}.mp4`));
+          const et = await timeIt(3, async () =>
+            et_.write(copy, { 'Keys:AIGC': json } as never, { writeArgs: ['-o', to()] }),
+          );
+          times[`${name} on ${fsType}`] = { hegui, exiftool: et };
+          rows.push({
+            case: `${name} to --out on ${fsType} (reflinks)`,
+            hegui,
+            peers: { exiftool: et },
+          });
+          for (let i = 0; i < n; i++) await rm(join(rdir, `out-${i}.mp4`), { force: true });
+        }
+      } finally {
+        await rm(rdir, { recursive: true, force: true });
+      }
+    }
+
     // The folder: first one file at a time for both tools (each file timed, so a per-file median), then `jobs`
     // files at a time for both (Hegui's CLI default; exiftool-vendored with as many exiftool processes).
     const jpegs = await smallJpegs(dir, 1000);
@@ -419,6 +453,19 @@ export async function run(): Promise<void> {
           `exiftool ${d.exiftool.toFixed(2)} (${perMb('exiftool')} ms/MB)`,
       );
     }
+  }
+
+  const reflinked = Object.keys(times).find((k) => k.startsWith('mp4 100 MB, moov at end on '));
+  if (reflinked) {
+    const fsType = reflinked.slice('mp4 100 MB, moov at end on '.length);
+    const small = times[`mp4 10 MB, moov at end on ${fsType}`]!;
+    const large = times[reflinked]!;
+    console.log(
+      `  ${`copy to --out on ${fsType}`.padEnd(28)} hegui ${(large.hegui / small.hegui).toFixed(2)} ` +
+        `(${((large.hegui - small.hegui) / addedMb).toFixed(2)} ms/MB)   exiftool ${(large.exiftool! / small.exiftool!).toFixed(2)}`,
+    );
+  } else {
+    console.log('  (copy to --out on a file system with reflinks: set HEGUI_BENCH_REFLINK_DIR to measure it)');
   }
 
   const images = ['jpeg 3 MP', 'png 1 MP', 'folder per file'].map((n) => ({
