@@ -26,7 +26,11 @@ const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 /** A compiled bench script (`name` without extension) in a process of its own, answering over IPC. */
 function child(js: string, name: string, args: string[] = []) {
-  const c = fork(`${js}/bench/${name}.js`, args, { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const execArgv =
+    (name === 'gateway-server' ? process.env['HEGUI_BENCH_GATEWAY_NODE_ARGS'] : undefined)
+      ?.split(/\s+/)
+      .filter(Boolean) ?? [];
+  const c = fork(`${js}/bench/${name}.js`, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const first = new Promise<unknown>((resolve, reject) => {
     c.once('error', reject);
     c.once('exit', (code) => reject(new Error(`${name} exited (${code})`)));

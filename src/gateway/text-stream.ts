@@ -6,6 +6,7 @@
  * away aborts the upstream request. Upstream chunks are read one at a time and the next is not read until the client
  * has taken the last write (backpressure through `drain`).
  */
+import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { createStreamLabeller, type StreamLabeller } from '../label/explicit/text/stream.ts';
 import type { ReviewDecision, ReviewHit } from '../review/decision.ts';
@@ -14,19 +15,20 @@ import { createStreamReviewer, type StreamReviewer } from '../review/stream.ts';
 import { PUBLISHING_STOPPED_MESSAGE } from './access.ts';
 import { TEXT_LABEL } from './label-policy.ts';
 import { OUTPUT_BLOCKED_MESSAGE } from './openai-error.ts';
-import { type Admission, type GatewayPipeline, sha256Hex } from './pipeline.ts';
+import type { Admission, GatewayPipeline } from './pipeline.ts';
 import { isTimedOut, type UpstreamCall } from './upstream-call.ts';
 
 /** How often a stream asks whether an emergency stop now covers it (the switch answers from a cache). */
 const STOP_CHECK_MS = 200;
-/** The blank line that ends a server-sent event (one pattern object for all streams: it has no `g` flag, so no state). */
-const EVENT_END = /\r?\n\r?\n/;
+/** `decode` options for a byte stream cut anywhere: one object for every call. */
+const STREAMING = { stream: true } as const;
 
 type Chunk = Record<string, unknown> & { choices?: unknown };
 interface ChoiceState {
   reviewer: StreamReviewer;
   labeller: StreamLabeller;
-  delivered: string[];
+  /** The text delivered so far, hashed as it goes (for the record) rather than kept. */
+  delivered: TextHash;
   finished: boolean;
 }
 type ChoiceJson = Record<string, unknown> & {
@@ -67,19 +69,18 @@ export async function streamText(
     closed = true;
   });
 
-  const write = async (s: string): Promise<void> => {
-    if (closed) return;
-    if (!raw.write(s)) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          raw.off('drain', done);
-          raw.off('close', done);
-          resolve();
-        };
-        raw.on('drain', done);
-        raw.on('close', done);
-      });
-    }
+  /** Writes; a promise only when the client has not taken the last writes yet (wait for `drain`). */
+  const write = (s: string): Promise<void> | undefined => {
+    if (closed || raw.write(s)) return undefined;
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        raw.off('drain', done);
+        raw.off('close', done);
+        resolve();
+      };
+      raw.on('drain', done);
+      raw.on('close', done);
+    });
   };
   const stateOf = (i: number): ChoiceState => {
     let s = choices.get(i);
@@ -87,7 +88,7 @@ export async function streamText(
       s = {
         reviewer: createStreamReviewer(lib),
         labeller: createStreamLabeller(TEXT_LABEL),
-        delivered: [],
+        delivered: new TextHash(),
         finished: false,
       };
       choices.set(i, s);
@@ -105,19 +106,19 @@ export async function streamText(
   const pass = (s: ChoiceState, piece: string, end: boolean): string | null => {
     let out = '';
     const u = s.reviewer.push(piece);
-    hits.push(...u.hits);
+    if (u.hits.length) hits.push(...u.hits);
     if (u.blocked) return null;
     out += s.labeller.push(u.release).join('');
     if (end) {
       const e = s.reviewer.end();
-      hits.push(...e.hits);
+      if (e.hits.length) hits.push(...e.hits);
       decision = stricter(decision, e.result.decision);
       if (e.blocked) return null;
       out += s.labeller.push(e.release).join('') + s.labeller.end().join('');
       s.finished = true;
     }
     decision = stricter(decision, u.decision);
-    s.delivered.push(out);
+    s.delivered.update(out);
     return out;
   };
   const chunkFor = (i: number, fields: Record<string, unknown>): Chunk => ({
@@ -150,16 +151,18 @@ export async function streamText(
     return true;
   };
 
-  const handleEvent = async (event: string): Promise<'go' | 'stop'> => {
+  const finishDone = async (): Promise<'stop'> => {
+    if (await finishOpen()) {
+      await write('data: [DONE]\n\n');
+      ended = 'done';
+    }
+    return 'stop';
+  };
+  /** One event; synchronous unless it must wait (a full client buffer, the end of the stream, a block). */
+  const handleEvent = (event: string): Step | Promise<Step> => {
     const data = eventData(event);
     if (data === '') return 'go';
-    if (data === '[DONE]') {
-      if (await finishOpen()) {
-        await write('data: [DONE]\n\n');
-        ended = 'done';
-      }
-      return 'stop';
-    }
+    if (data === '[DONE]') return finishDone();
     let chunk: Chunk;
     try {
       chunk = JSON.parse(data) as Chunk;
@@ -168,27 +171,29 @@ export async function streamText(
     }
     if (chunk === null || typeof chunk !== 'object') return 'go';
     chunk.model = o.publicModel;
-    if (!Array.isArray(chunk.choices)) {
-      await write(`data: ${JSON.stringify(chunk)}\n\n`);
-      return 'go';
-    }
+    if (!Array.isArray(chunk.choices)) return goAfter(write(`data: ${JSON.stringify(chunk)}\n\n`));
     // The stream's own fields for the chunks the gateway writes itself; not `usage`, which a client would count twice.
-    template = { id: chunk['id'], object: chunk['object'], created: chunk['created'] };
-    if (chunk['system_fingerprint'] !== undefined) template['system_fingerprint'] = chunk['system_fingerprint'];
+    // Made again only when they change (they are the same in every chunk of a stream).
+    if (
+      template === null ||
+      template['id'] !== chunk['id'] ||
+      template['object'] !== chunk['object'] ||
+      template['created'] !== chunk['created'] ||
+      template['system_fingerprint'] !== chunk['system_fingerprint']
+    ) {
+      template = { id: chunk['id'], object: chunk['object'], created: chunk['created'] };
+      if (chunk['system_fingerprint'] !== undefined) template['system_fingerprint'] = chunk['system_fingerprint'];
+    }
     for (const c of chunk.choices as ChoiceJson[]) {
       const i = typeof c.index === 'number' ? c.index : 0;
       const t = textOf(c);
       const fin = typeof c.finish_reason === 'string';
       if (typeof t !== 'string' && !fin) continue;
       const out = pass(stateOf(i), typeof t === 'string' ? t : '', fin);
-      if (out === null) {
-        await block(i);
-        return 'stop';
-      }
+      if (out === null) return block(i).then(() => 'stop' as const);
       setText(c, out);
     }
-    await write(`data: ${JSON.stringify(chunk)}\n\n`);
-    return 'go';
+    return goAfter(write(`data: ${JSON.stringify(chunk)}\n\n`));
   };
 
   /** The error event that ends the stream: sent after the record is committed, like the end of the stream itself. */
@@ -217,16 +222,20 @@ export async function streamText(
         }
       }
       call.touch();
-      buf += decoder.decode(value, { stream: true });
+      buf += decoder.decode(value, STREAMING);
       let stop = false;
-      for (let m = EVENT_END.exec(buf); m; m = EVENT_END.exec(buf)) {
-        const event = buf.slice(0, m.index);
-        buf = buf.slice(m.index + m[0].length);
-        if ((await handleEvent(event)) === 'stop') {
+      let from = 0;
+      for (let at = eventEnd(buf, from); at >= 0; at = eventEnd(buf, from)) {
+        const event = buf.slice(from, at);
+        from = at + endLength(buf, at);
+        let step = handleEvent(event);
+        if (typeof step !== 'string') step = await step;
+        if (step === 'stop') {
           stop = true;
           break;
         }
       }
+      if (from > 0) buf = buf.slice(from);
       if (stop) break;
     }
     if (!ended) {
@@ -249,7 +258,7 @@ export async function streamText(
   }
   // The stream ends once its record is committed (Art. 16): a client that saw the end can rely on the log having it.
   try {
-    const contentSha256 = [...choices.values()].map((s) => sha256Hex(s.delivered.join('')));
+    const contentSha256 = [...choices.values()].map((s) => s.delivered.hex());
     if (ended === 'output_blocked') await pipeline.recordOutputBlocked(adm, o.upstream, hits);
     await pipeline.recordGeneration(adm, {
       kind: 'text',
@@ -267,6 +276,57 @@ export async function streamText(
   } finally {
     if (lastEvent) await write(lastEvent);
     raw.end();
+  }
+}
+
+type Step = 'go' | 'stop';
+const goAfter = (w: Promise<void> | undefined): Step | Promise<Step> => (w ? w.then(() => 'go' as const) : 'go');
+
+/**
+ * Where the blank line that ends the next server-sent event starts, at or after `from` (-1: none yet). The blank line
+ * is two line ends, each LF or CRLF (WHATWG HTML, server-sent events: "\n", "\r\n"; a lone CR is not used by
+ * OpenAI-compatible servers).
+ */
+export function eventEnd(buf: string, from: number): number {
+  for (let i = buf.indexOf('\n', from); i >= 0; i = buf.indexOf('\n', i + 1)) {
+    const next = buf.charCodeAt(i + 1);
+    if (next === 10 || (next === 13 && buf.charCodeAt(i + 2) === 10))
+      return i > from && buf.charCodeAt(i - 1) === 13 ? i - 1 : i;
+  }
+  return -1;
+}
+
+/** The length of the blank line found by {@link eventEnd} at `at`: 2 to 4 characters. */
+function endLength(buf: string, at: number): number {
+  let n = buf.charCodeAt(at) === 13 ? 2 : 1;
+  n += buf.charCodeAt(at + n) === 13 ? 2 : 1;
+  return n;
+}
+
+/**
+ * SHA-256 of a text that arrives in pieces, equal to the hash of the pieces joined: UTF-8 is encoded per piece, so a
+ * surrogate pair split between two pieces is held back until its second half arrives.
+ */
+export class TextHash {
+  readonly #hash = createHash('sha256');
+  #high = '';
+
+  update(piece: string): void {
+    if (piece === '') return;
+    let t = this.#high ? this.#high + piece : piece;
+    this.#high = '';
+    const last = t.charCodeAt(t.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff) {
+      this.#high = t.slice(-1);
+      t = t.slice(0, -1);
+    }
+    if (t) this.#hash.update(t);
+  }
+
+  hex(): string {
+    if (this.#high) this.#hash.update(this.#high);
+    this.#high = '';
+    return this.#hash.digest('hex');
   }
 }
 

@@ -71,8 +71,12 @@ export async function callUpstream(
   };
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
+  // One timer per call, restarted on every chunk (a new one per chunk would be an allocation per token).
   const touch = () => {
-    clearTimeout(timer);
+    if (timer) {
+      timer.refresh();
+      return;
+    }
     timer = setTimeout(() => {
       timedOut = true;
       abort('upstream timeout');

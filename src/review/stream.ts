@@ -44,6 +44,10 @@ export interface StreamReviewer {
   readonly held: number;
 }
 
+/** Shared empty intermediates: a push that finds nothing (most of them) copies no arrays. Never written to. */
+const NO_HITS: TextHit[] = [];
+const NO_MATCHES: RawMatch[] = [];
+
 export function createStreamReviewer(
   lib: CompiledLibrary,
   opts: { regex?: RegexStageOptions; onIncomplete?: 'review' | 'ignore' } = {},
@@ -71,7 +75,7 @@ export function createStreamReviewer(
 
   const advance = (open: boolean): StreamUpdate => {
     scanned = scan(lib, text, scanned, text.length, st, sink, 0, !open);
-    const fresh = sinkMatches(sink);
+    const fresh = sink.n > 0 ? sinkMatches(sink) : NO_MATCHES;
     sink.n = 0;
     for (const m of fresh) if (!resolver.note(m.pattern, m.start, m.end)) pending.push(m);
     if (fresh.length) pending.sort((x, y) => x.end - y.end || x.start - y.start || x.pattern - y.pattern);
@@ -85,11 +89,12 @@ export function createStreamReviewer(
       if (open && m.end > point) break;
       if (!resolver.decide(m.pattern, m.start, m.end, text, open)) break;
     }
-    pending = pending.slice(k);
-    const termHits = resolver.hits.slice(before);
+    if (k > 0) pending = pending.slice(k);
+    const termHits = resolver.hits.length > before ? resolver.hits.slice(before) : NO_HITS;
     // Allowed phrases not yet found start at or after the release point.
-    const regexHits = regex ? regex.advance(text, !open, resolver.allow, point) : [];
-    const hits = regexHits.length ? orderHits([...termHits, ...regexHits]) : termHits;
+    const regexHits = regex ? regex.advance(text, !open, resolver.allow, point) : NO_HITS;
+    // A fresh array for the caller even when empty: the shared empty ones never leave this function.
+    const hits = regexHits.length ? orderHits([...termHits, ...regexHits]) : termHits === NO_HITS ? [] : termHits;
     for (const h of hits) if (h.action === 'block') blockedAt = Math.min(blockedAt, h.span.start);
     // Never release part of a pending allow/common decision's text, nor anything at or after a block.
     let upTo = Math.min(

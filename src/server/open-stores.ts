@@ -22,7 +22,10 @@ export interface PlatformStorage {
 export async function openStores(config: ServerConfig, log: Logger): Promise<PlatformStorage> {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const store = openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir });
+  // A server's commits must not wait for SQLite's checkpoints: they run on a thread of their own.
+  const store = openStore(
+    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir, checkpoint: 'background' },
+  );
   try {
     const report = await requireMigrated(store.db, store.dialect);
     for (const r of report.results) log.info({ migration: r.name, status: r.status }, 'database migration');

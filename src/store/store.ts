@@ -69,9 +69,11 @@ export function openStore(opts: StoreOptions = {}): Store {
     return makeStore(db, POSTGRES_CAPABILITIES, redactUrl(opts.databaseUrl));
   }
   const file = sqliteFileOf(opts.dataDir);
-  const { db: database } = openSqliteFile(file, opts);
-  const db = new Kysely<StoreSchema>({ dialect: new HeguiSqliteDialect({ database }, file) });
-  return makeStore(db, SQLITE_CAPABILITIES, file);
+  const { db: database, checkpointer } = openSqliteFile(file, opts);
+  const db = new Kysely<StoreSchema>({ dialect: new HeguiSqliteDialect({ database }, file, checkpointer) });
+  const store = makeStore(db, SQLITE_CAPABILITIES, file);
+  // Also when the store was never used (Kysely then has no driver to destroy).
+  return checkpointer ? { ...store, close: () => checkpointer.stop().then(() => db.destroy()) } : store;
 }
 
 function makeStore(db: Kysely<StoreSchema>, dialect: DialectCapabilities, location: string): Store {

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 import { HeguiError } from '../../../errors.ts';
+import { BACKSTOP_PAGES, WalCheckpointer } from './wal-checkpointer.ts';
 
 export interface SqliteFileOptions {
   /** Open an existing file read-only (verification); never creates it. */
@@ -14,6 +15,12 @@ export interface SqliteFileOptions {
    * commits but never corrupts the file. `full`: every commit is also synced to disk before it returns.
    */
   synchronous?: 'normal' | 'full';
+  /**
+   * Who copies the write-ahead log back into the database file. `auto` (default): SQLite, inside the commit that
+   * fills the log, on the calling thread. `background`: a worker thread, once a second (wal-checkpointer.ts), so no
+   * commit waits for a checkpoint's fsync; what a long-running server uses.
+   */
+  checkpoint?: 'auto' | 'background';
 }
 
 /** Cached statements per connection: preparing costs more than running a small statement. */
@@ -27,7 +34,7 @@ const STATEMENT_CACHE_LIMIT = 500;
 export function openSqliteFile(
   file: string,
   opts: SqliteFileOptions = {},
-): { db: SqliteDatabase; raw: Database.Database } {
+): { db: SqliteDatabase; raw: Database.Database; checkpointer: WalCheckpointer | null } {
   let raw: Database.Database;
   try {
     if (!opts.readonly) mkdirSync(dirname(file), { recursive: true });
@@ -40,6 +47,8 @@ export function openSqliteFile(
     raw.pragma('journal_mode = WAL');
     raw.pragma(`synchronous = ${opts.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   }
+  const background = opts.checkpoint === 'background' && !opts.readonly;
+  if (background) raw.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
   raw.pragma('foreign_keys = ON');
   const cache = new Map<string, Database.Statement>();
   const db: SqliteDatabase = {
@@ -56,5 +65,5 @@ export function openSqliteFile(
       return stmt as unknown as SqliteStatement;
     },
   };
-  return { db, raw };
+  return { db, raw, checkpointer: background ? WalCheckpointer.start(file) : null };
 }

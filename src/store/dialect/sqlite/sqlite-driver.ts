@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { CompiledQuery, type DatabaseConnection, type SqliteDialectConfig, SqliteDriver } from 'kysely';
+import type { WalCheckpointer } from './wal-checkpointer.ts';
 
 /**
  * Kysely's SQLite driver with two changes.
@@ -17,11 +18,19 @@ import { CompiledQuery, type DatabaseConnection, type SqliteDialectConfig, Sqlit
  */
 export class HeguiSqliteDriver extends SqliteDriver {
   readonly #lock: FileTurns;
+  readonly #checkpointer: WalCheckpointer | null;
   #release: (() => void) | undefined;
 
-  constructor(config: SqliteDialectConfig, file: string) {
+  constructor(config: SqliteDialectConfig, file: string, checkpointer: WalCheckpointer | null = null) {
     super(config);
     this.#lock = turnsFor(file);
+    this.#checkpointer = checkpointer;
+  }
+
+  /** The checkpoint thread closes its connection first, so this one is the last and SQLite tidies the log away. */
+  override async destroy(): Promise<void> {
+    await this.#checkpointer?.stop();
+    await super.destroy();
   }
 
   override async acquireConnection(): Promise<DatabaseConnection> {
