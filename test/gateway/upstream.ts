@@ -69,7 +69,8 @@ const readAll = async (req: IncomingMessage): Promise<Buffer> => {
   return Buffer.concat(parts);
 };
 
-export async function startUpstream(): Promise<FakeUpstream> {
+/** `record: false` keeps no list of the requests seen (a benchmark's tens of thousands would grow the heap). */
+export async function startUpstream(o: { record?: boolean } = {}): Promise<FakeUpstream> {
   const png = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 40, g: 120, b: 200 } } })
     .png()
     .toBuffer();
@@ -97,7 +98,7 @@ export async function startUpstream(): Promise<FakeUpstream> {
     }
     const model = String(body.model ?? '');
     const path = req.url ?? '';
-    requests.push({ path, model, contentType: ct, fields: Object.keys(body) });
+    if (o.record !== false) requests.push({ path, model, contentType: ct, fields: Object.keys(body) });
     res.once('close', () => {
       if (!res.writableFinished) {
         aborted++;
