@@ -1,5 +1,5 @@
 /**
- * FileSource.chunks reads one chunk ahead into two alternating buffers. Every byte must arrive once and in order at
+ * FileSource.chunks reuses one buffer per copy. Every byte must arrive once and in order at
  * any chunk size and range, a caller that stops early must leave no read running, and a file cut short under it must
  * give a named error.
  */

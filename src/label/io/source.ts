@@ -154,33 +154,15 @@ export class FileSource implements ByteSource {
     return buf;
   }
 
-  /**
-   * Chunks are read one ahead into two alternating buffers: the next read runs while the caller writes or hashes the
-   * chunk it has, so copying a payload overlaps reading and writing. A chunk stays valid until the caller asks for
-   * the next one, as with any source.
-   */
   async *chunks(offset: number, length: number, chunkSize = 1 << 20): AsyncIterable<Uint8Array> {
     checkRange(this.size, offset, length, 'copy');
-    const size = Math.min(chunkSize, Math.max(length, 1));
-    const buffers = [new Uint8Array(size), length > size ? new Uint8Array(size) : null];
-    const end = offset + length;
-    const start = (p: number, k: number): { view: Uint8Array; done: Promise<void> } => {
-      const view = buffers[k % 2]!.subarray(0, Math.min(size, end - p));
-      return { view, done: readFully(this.fh, view, p) };
-    };
-    let k = 0;
-    let next = offset < end ? start(offset, k) : null;
-    try {
-      for (let p = offset; p < end; ) {
-        const current = next!;
-        await current.done;
-        p += current.view.length;
-        next = p < end ? start(p, ++k) : null;
-        yield current.view;
-      }
-    } finally {
-      // A caller that stops early: let the read in flight finish before the file can be closed.
-      if (next) await next.done.catch(() => {});
+    const buf = new Uint8Array(Math.min(chunkSize, Math.max(length, 1)));
+    for (let p = offset; p < offset + length; ) {
+      const n = Math.min(buf.length, offset + length - p);
+      const view = buf.subarray(0, n);
+      await readFully(this.fh, view, p);
+      yield view;
+      p += n;
     }
   }
 
