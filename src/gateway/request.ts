@@ -17,13 +17,40 @@ export function requireString(body: Json, field: string): string {
   return v;
 }
 
-/** Aborts when the client goes away before the response is complete (the upstream call is then cancelled). */
-export function clientGone(reply: FastifyReply): AbortSignal {
-  const ac = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) ac.abort();
+/** What the upstream call needs to hear that the client went away: an AbortSignal has it, and so has {@link clientGone}. */
+export interface GoneSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/**
+ * Fires when the client goes away before the response is complete (the upstream call is then cancelled). A plain
+ * object on the response's `close` event rather than an AbortController: a controller and its signal's event maps
+ * are two kilobytes kept for every request in flight, which the garbage collector copies while a stream lasts.
+ */
+export function clientGone(reply: FastifyReply): GoneSignal {
+  const raw = reply.raw;
+  let aborted = false;
+  const listeners: (() => void)[] = [];
+  raw.once('close', () => {
+    if (raw.writableFinished) return;
+    aborted = true;
+    for (const fn of listeners.splice(0)) fn();
   });
-  return ac.signal;
+  return {
+    get aborted() {
+      return aborted;
+    },
+    // As on an AbortSignal: a listener added after the abort is not called (the caller checks `aborted` first).
+    addEventListener(_type, listener) {
+      if (!aborted) listeners.push(listener);
+    },
+    removeEventListener(_type, listener) {
+      const i = listeners.indexOf(listener);
+      if (i >= 0) listeners.splice(i, 1);
+    },
+  };
 }
 
 /** Every text a chat request sends the model (message contents, text parts of multi-part contents). */

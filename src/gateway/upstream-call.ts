@@ -11,6 +11,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { urlToHttpOptions } from 'node:url';
 import { GatewayError } from './openai-error.ts';
+import type { GoneSignal } from './request.ts';
 import { type Route, upstreamUrl } from './upstreams.ts';
 
 /** Reads the upstream's body a piece at a time (`done` at its end); `cancel` drops the rest and the connection. */
@@ -57,7 +58,7 @@ export async function callUpstream(
   route: Route,
   path: string,
   init: { body: string | FormData; contentType?: string },
-  o: { timeoutMs: number; clientGone: AbortSignal },
+  o: { timeoutMs: number; clientGone: GoneSignal },
 ): Promise<UpstreamCall> {
   // Plain destroy() rather than an AbortController: one fewer per request, and they are not cheap in Node 20.
   let stopped: Error | undefined;
