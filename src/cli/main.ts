@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { HeguiError, isHeguiError } from '../errors.ts';
 import '../label/codecs/index.ts';
+import { PLATE_MODES } from '../label/explicit/options.ts';
 import { SERVICE_TYPES } from '../label/policy/service-types.ts';
 import { VERSION } from '../version.ts';
 import { registerAuditCommand } from './commands/audit.ts';
@@ -57,6 +58,12 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
       'explicit label place, once per medium: top-left … bottom-right, top, bottom, left, right (images, videos); before, after, both (audio); prefix, suffix, middle, corner (text)',
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
+    )
+    .addOption(
+      new Option(
+        '--plate <mode>',
+        "images: the explicit label's plate from the pixels under it (local), or for any background without sampling (any; faster)",
+      ).choices(PLATE_MODES),
     )
     .option('--policy <file>', 'apply a labelling policy (JSON): which labels each service type gets')
     .addOption(
@@ -128,6 +135,14 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
     .option(
       '--position <where>',
       'top-left, top-right, bottom-left, bottom-right, top, bottom, left, right (default: bottom-right)',
+    )
+    .addOption(
+      new Option(
+        '--plate <mode>',
+        'images: the plate from the pixels under it (local), or for any background without sampling (any; faster)',
+      )
+        .choices(PLATE_MODES)
+        .default('local'),
     )
     .addOption(
       new Option('--span <span>', 'video: when the label shows')

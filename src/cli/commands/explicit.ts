@@ -5,7 +5,7 @@ import { type AigcRecord, createLabel } from '../../label/aigc/record.ts';
 import { labelImageFile } from '../../label/explicit/image.ts';
 import type { LabelPosition } from '../../label/explicit/layout.ts';
 import { sniffMediaFile } from '../../label/explicit/media.ts';
-import { type ExplicitOptions, resolveExplicit } from '../../label/explicit/options.ts';
+import { type ExplicitOptions, type PlateMode, resolveExplicit } from '../../label/explicit/options.ts';
 import { labelVideoFile } from '../../label/explicit/video.ts';
 import { checkSpan, type VideoSpan } from '../../label/explicit/video-span.ts';
 import { collectInputs, type InputFile } from '../files.ts';
@@ -18,6 +18,7 @@ export interface ExplicitCliOptions {
   produceId: string;
   text?: string;
   position?: string;
+  plate?: PlateMode;
   span?: string;
   duration?: string;
   out?: string;
@@ -36,6 +37,8 @@ export interface ExplicitFileResult {
   inkHeightPx?: number;
   inkHeightRatio?: number;
   contrast?: number;
+  /** Image: how the plate was chosen (with `any`, `contrast` is its floor over any background). */
+  plate?: PlateMode;
   /** Video: seconds (from the first frame) during which the label is drawn. */
   intervals?: { from: number; to: number }[];
   warnings?: string[];
@@ -44,6 +47,7 @@ export interface ExplicitFileResult {
 
 interface Drawing {
   explicit: ExplicitOptions;
+  plate: PlateMode;
   span: VideoSpan;
   duration: number;
 }
@@ -54,7 +58,12 @@ function checkDrawing(o: ExplicitCliOptions): Drawing {
     const explicit = resolveExplicit({ text: o.text, position: o.position as LabelPosition | undefined });
     const duration = o.duration === undefined ? undefined : Number(o.duration);
     const s = checkSpan(o.span, duration);
-    return { explicit: { text: explicit.text, position: explicit.position }, span: s.span, duration: s.duration };
+    return {
+      explicit: { text: explicit.text, position: explicit.position },
+      plate: o.plate ?? 'local',
+      span: s.span,
+      duration: s.duration,
+    };
   } catch (e) {
     if (isHeguiError(e)) throw new HeguiError('usage', e.message);
     throw e;
@@ -76,7 +85,7 @@ async function labelOne(
   const common = { file: input.path, status: 'labelled' as const, kind, output: target, produceId: record.ProduceID };
   const { report } =
     kind === 'image'
-      ? await labelImageFile(input.path, target, { ...d.explicit, label: record })
+      ? await labelImageFile(input.path, target, { ...d.explicit, plate: d.plate, label: record })
       : await labelVideoFile(input.path, resolve(target), {
           ...d.explicit,
           span: d.span,
@@ -89,6 +98,7 @@ async function labelOne(
     inkHeightPx: report.inkHeightPx,
     inkHeightRatio: report.inkHeightRatio,
     contrast: report.contrast,
+    ...('plateMode' in report ? { plate: report.plateMode } : {}),
     ...('intervals' in report ? { intervals: report.intervals } : {}),
     warnings: report.warnings,
   };
@@ -135,7 +145,7 @@ function formatLine(r: ExplicitFileResult): string {
     r.kind,
     r.position,
     `text ${r.inkHeightPx} px = ${((r.inkHeightRatio ?? 0) * 100).toFixed(1)}% of the shortest side`,
-    `contrast ${(r.contrast ?? 0).toFixed(1)}:1`,
+    `contrast ${(r.contrast ?? 0).toFixed(1)}:1${r.plate === 'any' ? ' on any background' : ''}`,
     ...(shown ? [`shown ${shown}`] : []),
     `ProduceID ${r.produceId}`,
   ];

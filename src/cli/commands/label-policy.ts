@@ -10,6 +10,7 @@ import { HeguiError, isHeguiError } from '../../errors.ts';
 import type { LabelValue } from '../../label/aigc/record.ts';
 import { AUDIO_LABEL_POSITIONS, type AudioLabelPosition } from '../../label/explicit/audio/label-audio.ts';
 import { LABEL_POSITIONS, type LabelPosition } from '../../label/explicit/layout.ts';
+import type { PlateMode } from '../../label/explicit/options.ts';
 import { formatFromName } from '../../label/explicit/text/detect.ts';
 import { TEXT_LABEL_MODES, type TextLabelMode } from '../../label/explicit/text/options.ts';
 import { applyPolicy, type PolicyReport, sha256OfFile, type WithoutExplicitRequest } from '../../label/policy/apply.ts';
@@ -38,6 +39,7 @@ export interface PolicyLabelOptions extends LabelOptions {
   explicit?: boolean;
   explicitText?: string;
   position?: string[];
+  plate?: PlateMode;
   policy?: string;
   serviceType?: string;
   /** `false` with `--no-explicit-on-request`. */
@@ -66,6 +68,7 @@ export const defaultRecordLog = (dataDir?: string): string =>
 export function policyOnlyOptionsGiven(o: PolicyLabelOptions): string | null {
   if (o.explicitText !== undefined) return '--explicit-text';
   if (o.position?.length) return '--position';
+  if (o.plate !== undefined) return '--plate';
   if (o.serviceType !== undefined) return '--service-type';
   if (o.explicitOnRequest === false) return '--no-explicit-on-request';
   if (o.recipient !== undefined) return '--recipient';
@@ -89,6 +92,7 @@ function overridesOf(o: PolicyLabelOptions): ExplicitOverrides {
     }
   }
   if (o.explicitText !== undefined) out.text = o.explicitText;
+  if (o.plate !== undefined) out.plate = o.plate;
   return out;
 }
 

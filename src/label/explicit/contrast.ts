@@ -141,3 +141,14 @@ export function plateAlphaFor(p: Polarity, colours: ReadonlySet<number>, target 
 
 /** The colours to design against when the background is not known in advance (video frames to come): both extremes. */
 export const ANY_BACKGROUND: ReadonlySet<number> = new Set([0x000000, 0xffffff]);
+
+/**
+ * The plate for a background not looked at (video frames to come, images in plate mode `any`): white text on a dark
+ * plate whose opacity, as stored in 8 bits, reaches the design contrast over pure white; `contrast` is its floor over
+ * any background.
+ */
+export function anyBackgroundPlate(): PlateChoice {
+  const polarity: Polarity = 'light-on-dark';
+  const alpha = Math.round(plateAlphaFor(polarity, ANY_BACKGROUND) * 255) / 255;
+  return { polarity, alpha, contrast: worstContrast(polarity, alpha, ANY_BACKGROUND) };
+}

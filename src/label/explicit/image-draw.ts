@@ -1,6 +1,6 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { blendTileOverRgb } from './blend.ts';
-import { choosePlate } from './contrast.ts';
+import { choosePlate, type PlateChoice } from './contrast.ts';
 import { decodeError, guard } from './decode.ts';
 import type { TextMask } from './glyphs.ts';
 import type { EncodePlan } from './image-encode.ts';
@@ -24,6 +24,8 @@ export interface DrawJob {
   limit: number;
   /** The picture decoded to raw pixels, when that was started early (see {@link decodeRaw}). */
   raw?: Promise<RawPicture>;
+  /** A plate chosen without looking at the picture (plate mode `any`): no background sample is taken. */
+  fixed?: PlateChoice;
 }
 
 export interface RawPicture {
@@ -110,15 +112,18 @@ export async function drawInPipeline(job: DrawJob): Promise<Drawn> {
     const img = job.open().autoOrient();
     return cmyk ? img.toColourspace('srgb') : img.keepIccProfile();
   };
-  // The background under the plate, as 8-bit values in the picture's own colour space (what the plate is blended with).
-  const bg = await guard(
-    upright()
-      .extract({ left: plate.x, top: plate.y, width: plate.width, height: plate.height })
-      .raw()
-      .toBuffer({ resolveWithObject: true }),
-    limit,
-  );
-  const choice = choosePlate(backgroundColours(bg.data, bg.info.channels));
+  // The background under the plate, as 8-bit values in the picture's own colour space (what the plate is blended with);
+  // not read when the plate was chosen for any background.
+  const bg = job.fixed
+    ? null
+    : await guard(
+        upright()
+          .extract({ left: plate.x, top: plate.y, width: plate.width, height: plate.height })
+          .raw()
+          .toBuffer({ resolveWithObject: true }),
+        limit,
+      );
+  const choice = job.fixed ?? choosePlate(backgroundColours(bg!.data, bg!.info.channels));
   const tile = composeTile(job.text, choice.polarity, choice.alpha);
   let img = upright().composite([
     { input: tile.rgba, raw: { width: tile.width, height: tile.height, channels: 4 }, left: plate.x, top: plate.y },
@@ -136,17 +141,18 @@ export async function drawInPipeline(job: DrawJob): Promise<Drawn> {
   img = cmyk ? img.keepExif().keepXmp() : img.keepMetadata();
   const xmp = (meta.orientation ?? 1) > 1 ? uprightXmp(meta.xmp) : null;
   if (xmp) img = img.withXmp(xmp);
-  // The contrast check composites the tile over the sample while the picture is encoded (both need only the tile).
-  const [encoded, sample] = await Promise.all([
+  // The contrast check composites the tile over the sample while the picture is encoded (both need only the tile); a
+  // plate chosen for any background has its floor already (the worst over black and white backdrops).
+  const [encoded, contrast] = await Promise.all([
     job.plan
       .apply(img)
       .toBuffer()
       .catch((e: unknown) => {
         throw decodeError(e, limit);
       }),
-    compositeSample(bg.data, bg.info, tile),
+    bg ? compositeSample(bg.data, bg.info, tile).then((x) => x.contrast) : choice.contrast,
   ]);
   // A JPEG's EXIF may carry a thumbnail of the unlabelled picture: rebuild its header without previews.
   const data = job.plan.format === 'jpeg' ? await carryJpegMetadata(encoded, encoded) : encoded;
-  return { data, tile, contrast: sample.contrast };
+  return { data, tile, contrast };
 }

@@ -4,6 +4,7 @@ import { HeguiError } from '../../errors.ts';
 import type { AigcRecord } from '../aigc/record.ts';
 import { AtomicFileSink } from '../io/sink.ts';
 import { labelBytesResult, type WriteLabelOptions } from '../label-file.ts';
+import { anyBackgroundPlate } from './contrast.ts';
 import { guard, MAX_PIXELS, openImage, readImageBytes } from './decode.ts';
 import type { DrawnLabel } from './drawn-label.ts';
 import { fitText } from './glyphs.ts';
@@ -11,12 +12,14 @@ import { type DrawJob, decodeRaw, drawInPipeline, drawOnRawJpeg, isPlainJpeg } f
 import { planEncode } from './image-encode.ts';
 import { looksLikePlainJpeg } from './jpeg-header.ts';
 import { placePlate, targetInkHeight } from './layout.ts';
-import { type ExplicitOptions, resolveExplicit } from './options.ts';
+import { type ExplicitOptions, PLATE_MODES, type PlateMode, resolveExplicit } from './options.ts';
 import { plateSize } from './tile.ts';
 
 export interface ImageLabelOptions extends ExplicitOptions {
   /** Refuse larger pictures (default 100 megapixels). */
   limitInputPixels?: number;
+  /** How the plate is chosen (default `local`). */
+  plate?: PlateMode;
 }
 
 /** What was drawn, in the coordinates of the picture as displayed (and as written: orientation 1). */
@@ -27,6 +30,8 @@ export interface ImageLabelReport extends DrawnLabel {
   /** The EXIF orientation that was applied to the pixels (1 = none). */
   orientation: number;
   quality?: { value: number; source: 'estimated' | 'default' };
+  /** How the plate was chosen; with `any`, `contrast` is the floor over any background. */
+  plateMode: PlateMode;
   warnings: string[];
 }
 
@@ -54,11 +59,14 @@ export async function renderImageLabel(
   options: ImageLabelOptions = {},
 ): Promise<RenderedImage> {
   const o = resolveExplicit(options);
+  const plateMode = options.plate ?? 'local';
+  if (!(PLATE_MODES as readonly string[]).includes(plateMode))
+    throw new HeguiError('usage', `the plate mode must be one of ${PLATE_MODES.join(', ')}`);
   const limit = options.limitInputPixels ?? MAX_PIXELS;
   const bytes = typeof input === 'string' ? await readImageBytes(input) : input;
   const open = () => openImage(bytes, limit);
   // The common upright 8-bit JPEG starts decoding now, alongside the metadata read; the metadata decides below.
-  const raw = looksLikePlainJpeg(bytes) ? decodeRaw(open) : undefined;
+  const raw = plateMode === 'local' && looksLikePlainJpeg(bytes) ? decodeRaw(open) : undefined;
   raw?.catch(() => {}); // awaited (and its error reported) only on the path that uses it
   const meta = await guard(open().metadata(), limit);
   checkStill(meta);
@@ -75,8 +83,20 @@ export async function renderImageLabel(
 
   const cmyk = meta.space === 'cmyk';
   if (cmyk) warnings.push('a CMYK image is written as sRGB');
-  const job: DrawJob = { bytes, open, meta, plan, text, plate, limit, ...(raw ? { raw } : {}) };
-  const { data, tile, contrast } = isPlainJpeg(meta) ? await drawOnRawJpeg(job) : await drawInPipeline(job);
+  const job: DrawJob = {
+    bytes,
+    open,
+    meta,
+    plan,
+    text,
+    plate,
+    limit,
+    ...(raw ? { raw } : {}),
+    ...(plateMode === 'any' ? { fixed: anyBackgroundPlate() } : {}),
+  };
+  // The one-decode path needs the pixels anyway (to sample them); a plate chosen beforehand needs none.
+  const { data, tile, contrast } =
+    plateMode === 'local' && isPlainJpeg(meta) ? await drawOnRawJpeg(job) : await drawInPipeline(job);
   const ink = { x: plate.x + tile.ink.x, y: plate.y + tile.ink.y, width: tile.ink.width, height: tile.ink.height };
   return {
     data,
@@ -97,6 +117,7 @@ export async function renderImageLabel(
       contrast,
       orientation: meta.orientation ?? 1,
       ...(plan.quality ? { quality: plan.quality } : {}),
+      plateMode,
       warnings,
     },
   };

@@ -14,6 +14,15 @@ export interface ExplicitOptions {
   minInkPx?: number;
 }
 
+/**
+ * How the plate is chosen. `local` (default): from the pixels under it, the lightest plate that keeps the design
+ * contrast over every one of them. `any`: the plate a video gets, designed for any background (white text on a dark
+ * plate that holds the design contrast even over pure white); the picture is not sampled, so it is drawn in one
+ * decode-and-encode pass — faster, and the same look on every picture.
+ */
+export const PLATE_MODES = ['local', 'any'] as const;
+export type PlateMode = (typeof PLATE_MODES)[number];
+
 export interface ResolvedExplicit {
   text: string;
   position: LabelPosition;

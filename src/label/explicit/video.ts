@@ -9,7 +9,7 @@ import { runTool } from '../../media/run.ts';
 import type { AigcRecord } from '../aigc/record.ts';
 import { ioError } from '../io/source.ts';
 import { type WriteLabelOptions, writeLabel } from '../label-file.ts';
-import { ANY_BACKGROUND, type Polarity, plateAlphaFor, worstContrast } from './contrast.ts';
+import { ANY_BACKGROUND, anyBackgroundPlate, worstContrast } from './contrast.ts';
 import type { DrawnLabel } from './drawn-label.ts';
 import { fitText } from './glyphs.ts';
 import { displayToCoded, placePlate, targetInkHeight } from './layout.ts';
@@ -121,8 +121,8 @@ export async function renderVideoLabel(
   const size = plateSize(text);
   const plate = placePlate(o.position, W, H, size.width, size.height);
   // Frames to come are unknown: the plate is sized for the worst background (pure white behind a dark plate).
-  const polarity: Polarity = 'light-on-dark';
-  const tile = composeTile(text, polarity, plateAlphaFor(polarity, ANY_BACKGROUND));
+  const { polarity, alpha } = anyBackgroundPlate();
+  const tile = composeTile(text, polarity, alpha);
   const coded = displayToCoded(plate, W, H, rot.ccw);
   const tilePng = await sharp(tile.rgba, { raw: { width: tile.width, height: tile.height, channels: 4 } })
     .rotate(rot.ccw)

@@ -10,19 +10,22 @@ import { HeguiError, isHeguiError } from '../../errors.ts';
 import { type AudioLabelPosition, checkAudioLabelOptions } from '../explicit/audio/label-audio.ts';
 import type { RhythmOptions } from '../explicit/audio/rhythm.ts';
 import type { LabelPosition } from '../explicit/layout.ts';
-import { resolveExplicit } from '../explicit/options.ts';
+import { type PlateMode, resolveExplicit } from '../explicit/options.ts';
 import { resolveTextLabel, type TextLabelMode } from '../explicit/text/options.ts';
 import { checkSpan, type VideoSpan } from '../explicit/video-span.ts';
 import type { SignatureAlgorithm } from '../security/keys.ts';
 import { type PolicyInput, policySchema, type ServiceSettingsInput } from './schema.ts';
 import { SERVICE_TYPE_INFO, SERVICE_TYPES, type ServiceType } from './service-types.ts';
 
-export interface ImagePolicy {
+interface PicturePolicy {
   text?: string;
   position?: LabelPosition;
   heightRatio?: number;
 }
-export interface VideoPolicy extends ImagePolicy {
+export interface ImagePolicy extends PicturePolicy {
+  plate?: PlateMode;
+}
+export interface VideoPolicy extends PicturePolicy {
   span?: VideoSpan;
   duration?: number;
 }
@@ -282,6 +285,8 @@ export interface ExplicitOverrides {
   /** Label text for images, videos and text files. */
   text?: string;
   picturePosition?: LabelPosition;
+  /** How images' plates are chosen. */
+  plate?: PlateMode;
   audioPosition?: AudioLabelPosition;
   textMode?: TextLabelMode;
 }
@@ -298,7 +303,12 @@ export function overrideExplicit(policy: LabellingPolicy, o: ExplicitOverrides):
       ...p,
       explicit: {
         ...x,
-        image: { ...x.image, ...text, ...(o.picturePosition ? { position: o.picturePosition } : {}) },
+        image: {
+          ...x.image,
+          ...text,
+          ...(o.picturePosition ? { position: o.picturePosition } : {}),
+          ...(o.plate ? { plate: o.plate } : {}),
+        },
         video: { ...x.video, ...text, ...(o.picturePosition ? { position: o.picturePosition } : {}) },
         audio: { ...x.audio, ...(o.audioPosition ? { position: o.audioPosition } : {}) },
         text: { ...x.text, ...text, ...(o.textMode ? { mode: o.textMode } : {}) },

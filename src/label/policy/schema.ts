@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { AUDIO_LABEL_POSITIONS } from '../explicit/audio/label-audio.ts';
 import { LABEL_POSITIONS } from '../explicit/layout.ts';
+import { PLATE_MODES } from '../explicit/options.ts';
 import { TEXT_LABEL_MODES } from '../explicit/text/options.ts';
 import { VIDEO_SPANS } from '../explicit/video-span.ts';
 import { SIGNATURE_ALGORITHMS } from '../security/keys.ts';
@@ -21,7 +22,11 @@ const picture = {
   heightRatio: z.number().optional(),
 };
 
-const imageSchema = z.strictObject(picture);
+const imageSchema = z.strictObject({
+  ...picture,
+  /** How the plate is chosen: from the pixels under it (default), or for any background without looking. */
+  plate: z.enum(PLATE_MODES).optional(),
+});
 const videoSchema = z.strictObject({
   ...picture,
   span: z.enum(VIDEO_SPANS).optional(),
