@@ -10,7 +10,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { openSqliteFile } from '../../src/store/dialect/sqlite/sqlite-database.ts';
-import { BACKSTOP_PAGES, type CheckpointResult } from '../../src/store/dialect/sqlite/wal-checkpointer.ts';
+import {
+  BACKSTOP_PAGES,
+  type CheckpointResult,
+  WalCheckpointer,
+} from '../../src/store/dialect/sqlite/wal-checkpointer.ts';
 import { openStore, sqliteFileOf } from '../../src/store/store.ts';
 
 let dir: string;
@@ -68,6 +72,17 @@ describe('background WAL checkpoints', () => {
       true,
     );
     await again.close();
+  });
+
+  it('a thread that ends on its own is reported, so the connection checkpoints for itself again', async () => {
+    // The thread never keeps a process alive: this test does, until the thread has ended.
+    const alive = setTimeout(() => {}, 30_000);
+    const lost = await new Promise<WalCheckpointer>((resolve) => {
+      const c: WalCheckpointer = WalCheckpointer.start(join(dir, 'no-such.sqlite'), () => resolve(c));
+    });
+    clearTimeout(alive);
+    assert.match(lost.lastError ?? '', /unable to open|no such file|SQLITE_CANTOPEN/i);
+    await lost.stop();
   });
 
   it('a store that is closed without ever being used stops its thread too', async () => {

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 import { HeguiError } from '../../../errors.ts';
-import { BACKSTOP_PAGES, WalCheckpointer } from './wal-checkpointer.ts';
+import { BACKSTOP_PAGES, SQLITE_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer.ts';
 
 export interface SqliteFileOptions {
   /** Open an existing file read-only (verification); never creates it. */
@@ -65,5 +65,11 @@ export function openSqliteFile(
       return stmt as unknown as SqliteStatement;
     },
   };
-  return { db, raw, checkpointer: background ? WalCheckpointer.start(file) : null };
+  const checkpointer = background
+    ? WalCheckpointer.start(file, () => {
+        // SQLite's default threshold again; a connection closed meanwhile has nothing left to set.
+        if (raw.open) raw.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+      })
+    : null;
+  return { db, raw, checkpointer };
 }

@@ -14,6 +14,8 @@ import { Worker } from 'node:worker_threads';
 
 /** The automatic checkpoint threshold left on the main connection: 64 MiB of 4 KiB pages. */
 export const BACKSTOP_PAGES = 16_384;
+/** SQLite's own default threshold (SQLITE_DEFAULT_WAL_AUTOCHECKPOINT), restored if the thread is lost. */
+export const SQLITE_AUTOCHECKPOINT_PAGES = 1_000;
 export const DEFAULT_CHECKPOINT_INTERVAL_MS = 1_000;
 
 export interface CheckpointResult {
@@ -34,8 +36,14 @@ export interface CheckpointResult {
 const WORKER_CODE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
-const db = new Database(workerData.file, { fileMustExist: true });
-db.pragma('busy_timeout = 0');
+let db = null;
+try {
+  db = new Database(workerData.file, { fileMustExist: true });
+  db.pragma('busy_timeout = 0');
+} catch (e) {
+  parentPort.postMessage({ error: 'cannot open the database: ' + ((e && e.message) || String(e)) });
+  parentPort.close();
+}
 function checkpoint() {
   try {
     const [row] = db.pragma('wal_checkpoint(PASSIVE)');
@@ -44,8 +52,8 @@ function checkpoint() {
     parentPort.postMessage({ error: e instanceof Error ? e.message : String(e) });
   }
 }
-const timer = setInterval(checkpoint, workerData.intervalMs);
-parentPort.on('message', (m) => {
+const timer = db && setInterval(checkpoint, workerData.intervalMs);
+if (db) parentPort.on('message', (m) => {
   if (m === 'checkpoint') checkpoint();
   if (m !== 'close') return;
   clearInterval(timer);
@@ -61,10 +69,11 @@ export class WalCheckpointer {
   readonly #worker: Worker;
   readonly #listeners = new Set<(r: CheckpointResult) => void>();
   #stopped: Promise<void> | null = null;
+  #exited = false;
   /** The last error the worker met (a checkpoint that failed); the next tick tries again. */
   lastError: string | null = null;
 
-  private constructor(file: string, intervalMs: number) {
+  private constructor(file: string, intervalMs: number, onLost: () => void) {
     this.#worker = new Worker(WORKER_CODE, { eval: true, workerData: { file, intervalMs, driver: driverPath() } });
     // Never the reason a process stays alive: a process that ends closes the connection, and SQLite recovers the log.
     this.#worker.unref();
@@ -72,13 +81,20 @@ export class WalCheckpointer {
       if (m.error) this.lastError = m.error;
       if (m.result) for (const fn of this.#listeners) fn(m.result);
     });
-    this.#worker.on('error', (e) => {
-      this.lastError = e.message;
+    this.#worker.on('error', (e: unknown) => {
+      this.lastError = (e instanceof Error && e.message) || String(e);
+    });
+    // A thread that ends without being asked to (it could not open the database, it crashed): the connection must
+    // checkpoint for itself again, or the log would grow to the backstop.
+    this.#worker.once('exit', () => {
+      this.#exited = true;
+      if (!this.#stopped) onLost();
     });
   }
 
-  static start(file: string, intervalMs = DEFAULT_CHECKPOINT_INTERVAL_MS): WalCheckpointer {
-    return new WalCheckpointer(file, intervalMs);
+  /** `onLost` is called if the thread ends without {@link stop}: the caller then turns SQLite's own checkpoints back on. */
+  static start(file: string, onLost: () => void, intervalMs = DEFAULT_CHECKPOINT_INTERVAL_MS): WalCheckpointer {
+    return new WalCheckpointer(file, intervalMs, onLost);
   }
 
   /** Called with every checkpoint's result (tests, metrics); returns a function that stops the calls. */
@@ -104,6 +120,10 @@ export class WalCheckpointer {
   /** A last checkpoint, then the worker's connection closes and the thread ends. */
   stop(): Promise<void> {
     this.#stopped ??= new Promise<void>((resolve) => {
+      if (this.#exited) {
+        resolve();
+        return;
+      }
       this.#worker.ref();
       this.#worker.once('exit', () => resolve());
       this.#worker.postMessage('close');
