@@ -66,7 +66,7 @@ export async function renderImageLabel(
   const bytes = typeof input === 'string' ? await readImageBytes(input) : input;
   const open = () => openImage(bytes, limit);
   // The common upright 8-bit JPEG starts decoding now, alongside the metadata read; the metadata decides below.
-  const raw = plateMode === 'local' && looksLikePlainJpeg(bytes) ? decodeRaw(open) : undefined;
+  const raw = plateMode === 'local' && (await looksLikePlainJpeg(bytes)) ? decodeRaw(open) : undefined;
   raw?.catch(() => {}); // awaited (and its error reported) only on the path that uses it
   const meta = await guard(open().metadata(), limit);
   checkStill(meta);
