@@ -190,20 +190,21 @@ export async function run(): Promise<void> {
   const rows: Row[] = [];
   const times: Record<string, { hegui: number; exiftool?: number }> = {};
   let k = 0;
-  const out = (ext: string) => join(outDir, `o${k++}${ext}`);
-  /** Time `fn(output)` over fresh outputs, then check every output with `check`. */
+  const out = (ext: string, where = outDir) => join(where, `o${k++}${ext}`);
+  /** Time `fn(output)` over fresh outputs (in `where`), then check every output with `check`. */
   const timed = async (
     runs: number,
     ext: string,
     fn: (o: string) => Promise<unknown>,
     check: (o: string) => Promise<void>,
+    where = outDir,
   ): Promise<number> => {
     const written: string[] = [];
     // Each tool starts with nothing left for the kernel to write back: else whoever runs after a case that wrote
     // hundreds of MB pays for those writes (the outputs before it, of any tool).
     execFileSync('sync');
     const ms = await timeIt(runs, () => {
-      const o = out(ext);
+      const o = out(ext, where);
       written.push(o);
       return fn(o);
     });
@@ -327,13 +328,13 @@ export async function run(): Promise<void> {
         for (const name of ['mp4 10 MB, moov at end', 'mp4 100 MB, moov at end'] as const) {
           const copy = join(rdir, MP4[name]);
           await copyFile(files[name]!, copy);
-          execFileSync('sync');
-          let n = 0;
-          const to = () => join(rdir, `out-${n++}.mp4`);
-          const hegui = await timeIt(5, async () => writeLabel(copy, label, { out: to() }));
-          for (let i = 0; i < n; i++) await heguiWrote(join(rdir, `out-${i}.mp4`));
-          const et = await timeIt(3, async () =>
-            et_.write(copy, { 'Keys:AIGC': json } as never, { writeArgs: ['-o', to()] }),
+          const hegui = await timed(5, '.mp4', (o) => writeLabel(copy, label, { out: o }), heguiWrote, rdir);
+          const et = await timed(
+            3,
+            '.mp4',
+            (o) => et_.write(copy, { 'Keys:AIGC': json } as never, { writeArgs: ['-o', o] }),
+            exiftoolWrote,
+            rdir,
           );
           times[`${name} on ${fsType}`] = { hegui, exiftool: et };
           rows.push({
@@ -341,7 +342,8 @@ export async function run(): Promise<void> {
             hegui,
             peers: { exiftool: et },
           });
-          for (let i = 0; i < n; i++) await rm(join(rdir, `out-${i}.mp4`), { force: true });
+          await rm(rdir, { recursive: true, force: true });
+          await mkdir(rdir, { recursive: true });
         }
       } finally {
         await rm(rdir, { recursive: true, force: true });
