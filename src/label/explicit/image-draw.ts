@@ -123,7 +123,7 @@ export async function drawInPipeline(job: DrawJob): Promise<Drawn> {
           .toBuffer({ resolveWithObject: true }),
         limit,
       );
-  const choice = job.fixed ?? choosePlate(backgroundColours(bg!.data, bg!.info.channels));
+  const choice = bg ? choosePlate(backgroundColours(bg.data, bg.info.channels)) : job.fixed!;
   const tile = composeTile(job.text, choice.polarity, choice.alpha);
   let img = upright().composite([
     { input: tile.rgba, raw: { width: tile.width, height: tile.height, channels: 4 }, left: plate.x, top: plate.y },
