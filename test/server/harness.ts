@@ -131,21 +131,27 @@ export async function startTestServer(
       assert.equal(report.ok, true, `the log of the run verifies: ${JSON.stringify(report.problems.slice(0, 3))}`);
       const log = await readFile(logFile, 'utf8');
       assert.ok(log.includes('request completed'), 'the log captured the requests');
-      for (const [n, id] of TEST_IDENTIFIERS.entries()) {
-        // As a number of its own: not digits inside a longer run (a response time of 2.672415000000001 ms holds
-        // "15000000001").
-        const alone = new RegExp(`(?<![\\d.])${id}(?!\\d)`);
-        const line = log.split('\n').find((l) => alone.test(l));
-        // The line is shown with the number itself masked: the failure says where it leaked without repeating it.
-        assert.ok(
-          line === undefined,
-          `identity number #${n} reached the log: ${line?.replaceAll(id, '<ID>').slice(0, 2000)}`,
-        );
-      }
-      assert.ok(!containsIdentifier(log), 'something shaped like an ID or mobile number reached the log');
+      assertNoIdentifier(log, 'the log');
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * No test identity number in `text`, as a number of its own: digits inside a longer run do not count (a response time
+ * of 2.672415000000001 ms holds "15000000001"). The failure names the line with the number masked, so it says where
+ * it leaked without repeating it. Then nothing shaped like an ID or mobile number either.
+ */
+export function assertNoIdentifier(text: string, where: string): void {
+  for (const [n, id] of TEST_IDENTIFIERS.entries()) {
+    const alone = new RegExp(`(?<![\\d.])${id}(?!\\d)`);
+    const line = text.split('\n').find((l) => alone.test(l));
+    assert.ok(
+      line === undefined,
+      `identity number #${n} reached ${where}: ${line?.replaceAll(id, '<ID>').slice(0, 2000)}`,
+    );
+  }
+  assert.ok(!containsIdentifier(text), `something shaped like an ID or mobile number reached ${where}`);
 }
 
 /** The code the development SMS sender wrote to the log for the latest message. */
