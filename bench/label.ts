@@ -189,6 +189,8 @@ export async function run(): Promise<void> {
   const files = await fixtures(dir);
   const rows: Row[] = [];
   const times: Record<string, { hegui: number; exiftool?: number }> = {};
+  /** The file system of HEGUI_BENCH_REFLINK_DIR, once its cases have run. */
+  let reflinkFs: string | undefined;
   let k = 0;
   const out = (ext: string, where = outDir) => join(where, `o${k++}${ext}`);
   /** Time `fn(output)` over fresh outputs (in `where`), then check every output with `check`. */
@@ -321,6 +323,7 @@ export async function run(): Promise<void> {
     const reflinkDir = process.env['HEGUI_BENCH_REFLINK_DIR'];
     if (reflinkDir) {
       const fsType = execFileSync('stat', ['-f', '-c', '%T', reflinkDir], { encoding: 'utf8' }).trim();
+      reflinkFs = fsType;
       const rdir = join(reflinkDir, 'hegui-bench-label');
       await rm(rdir, { recursive: true, force: true });
       await mkdir(rdir, { recursive: true });
@@ -460,13 +463,11 @@ export async function run(): Promise<void> {
     }
   }
 
-  const reflinked = Object.keys(times).find((k) => k.startsWith('mp4 100 MB, moov at end on '));
-  if (reflinked) {
-    const fsType = reflinked.slice('mp4 100 MB, moov at end on '.length);
-    const small = times[`mp4 10 MB, moov at end on ${fsType}`]!;
-    const large = times[reflinked]!;
+  const small = reflinkFs && times[`mp4 10 MB, moov at end on ${reflinkFs}`];
+  const large = reflinkFs && times[`mp4 100 MB, moov at end on ${reflinkFs}`];
+  if (small && large) {
     console.log(
-      `  ${`copy to --out on ${fsType}`.padEnd(28)} hegui ${(large.hegui / small.hegui).toFixed(2)} ` +
+      `  ${`copy to --out on ${reflinkFs}`.padEnd(28)} hegui ${(large.hegui / small.hegui).toFixed(2)} ` +
         `(${((large.hegui - small.hegui) / addedMb).toFixed(2)} ms/MB)   exiftool ${(large.exiftool! / small.exiftool!).toFixed(2)}`,
     );
   } else {

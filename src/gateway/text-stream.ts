@@ -297,7 +297,7 @@ export function eventEnd(buf: string, from: number): number {
 }
 
 /** The length of the blank line found by {@link eventEnd} at `at`: 2 to 4 characters. */
-function endLength(buf: string, at: number): number {
+export function endLength(buf: string, at: number): number {
   let n = buf.charCodeAt(at) === 13 ? 2 : 1;
   n += buf.charCodeAt(at + n) === 13 ? 2 : 1;
   return n;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { eventData, eventEnd, TextHash } from '../../src/gateway/text-stream.ts';
+import { endLength, eventData, eventEnd, TextHash } from '../../src/gateway/text-stream.ts';
 
 describe('eventData', () => {
   it('takes one data line with or without the space after the colon', () => {
@@ -39,9 +39,7 @@ function splitByEventEnd(s: string): string[] {
   let from = 0;
   for (let at = eventEnd(s, from); at >= 0; at = eventEnd(s, from)) {
     out.push(s.slice(from, at));
-    let n = s.charCodeAt(at) === 13 ? 2 : 1;
-    n += s.charCodeAt(at + n) === 13 ? 2 : 1;
-    from = at + n;
+    from = at + endLength(s, at);
   }
   out.push(`rest:${s.slice(from)}`);
   return out;

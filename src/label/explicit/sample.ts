@@ -105,11 +105,10 @@ async function compositeWithSharp(
 
 /**
  * The worst (lowest) contrast between the text and the plate as composited: the text level against every pixel of
- * `pixels` (the background with the tile drawn over it) where the tile is plate alone, at full plate opacity with no
+ * `data` (the background with the tile drawn over it) where the tile is plate alone, at full plate opacity with no
  * glyph coverage. A floor, not an average.
  */
-export function plateContrast(pixels: Uint8Array, channels: number, tile: LabelTile): number {
-  const data = pixels;
+export function plateContrast(data: Uint8Array, channels: number, tile: LabelTile): number {
   const rgba = tile.rgba;
   const t = textLevel(tile.polarity);
   const lt = relativeLuminance(t, t, t);

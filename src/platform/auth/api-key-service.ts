@@ -104,8 +104,8 @@ export class ApiKeyService {
 
   async authenticate(token: string): Promise<Principal | undefined> {
     if (!this.held) return this.#authenticate(token);
-    // By the hash of the whole key, secret included: only the exact key finds the entry.
-    // A reference to the whole key (id and secret) that reveals neither, for the in-memory lookup.
+    // By the hash of the whole key, secret included: only the exact key finds the entry, and the entry reveals
+    // neither the id nor the secret.
     const ref = hashApiSecret(token);
     const p = await this.held.get(ref, () => this.#authenticate(token));
     const expiresAt = p?.apiKey?.expiresAt;
