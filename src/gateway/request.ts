@@ -17,40 +17,59 @@ export function requireString(body: Json, field: string): string {
   return v;
 }
 
+/** Told when the client has gone away: an object with a `handleEvent` method, as an EventTarget takes. */
+export interface GoneListener {
+  handleEvent(): void;
+}
+
 /** What the upstream call needs to hear that the client went away: an AbortSignal has it, and so has {@link clientGone}. */
 export interface GoneSignal {
   readonly aborted: boolean;
-  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
-  removeEventListener(type: 'abort', listener: () => void): void;
+  addEventListener(type: 'abort', listener: GoneListener, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: GoneListener): void;
 }
 
 /**
- * Fires when the client goes away before the response is complete (the upstream call is then cancelled). A plain
- * object on the response's `close` event rather than an AbortController: a controller and its signal's event maps
+ * Fires when the client goes away before the response is complete (the upstream call is then cancelled). A small
+ * class on the response's `close` event rather than an AbortController: a controller and its signal's event maps
  * are two kilobytes kept for every request in flight, which the garbage collector copies while a stream lasts.
  */
+class ClientGone implements GoneSignal {
+  aborted = false;
+  /** Usually one listener (the upstream call), so no array until a second one comes. */
+  #listener: GoneListener | GoneListener[] | null = null;
+
+  constructor(raw: FastifyReply['raw']) {
+    raw.on('close', () => {
+      if (!raw.writableFinished) this.#abort();
+    });
+  }
+
+  // As on an AbortSignal: a listener added after the abort is not called (the caller checks `aborted` first).
+  addEventListener(_type: 'abort', listener: GoneListener): void {
+    if (this.aborted) return;
+    const l = this.#listener;
+    this.#listener = l === null ? listener : Array.isArray(l) ? [...l, listener] : [l, listener];
+  }
+
+  removeEventListener(_type: 'abort', listener: GoneListener): void {
+    const l = this.#listener;
+    if (l === listener) this.#listener = null;
+    else if (Array.isArray(l)) this.#listener = l.filter((x) => x !== listener);
+  }
+
+  #abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    const l = this.#listener;
+    this.#listener = null;
+    if (Array.isArray(l)) for (const x of l) x.handleEvent();
+    else l?.handleEvent();
+  }
+}
+
 export function clientGone(reply: FastifyReply): GoneSignal {
-  const raw = reply.raw;
-  let aborted = false;
-  const listeners: (() => void)[] = [];
-  raw.once('close', () => {
-    if (raw.writableFinished) return;
-    aborted = true;
-    for (const fn of listeners.splice(0)) fn();
-  });
-  return {
-    get aborted() {
-      return aborted;
-    },
-    // As on an AbortSignal: a listener added after the abort is not called (the caller checks `aborted` first).
-    addEventListener(_type, listener) {
-      if (!aborted) listeners.push(listener);
-    },
-    removeEventListener(_type, listener) {
-      const i = listeners.indexOf(listener);
-      if (i >= 0) listeners.splice(i, 1);
-    },
-  };
+  return new ClientGone(reply.raw);
 }
 
 /** Every text a chat request sends the model (message contents, text parts of multi-part contents). */

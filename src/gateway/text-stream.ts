@@ -16,7 +16,7 @@ import { PUBLISHING_STOPPED_MESSAGE } from './access.ts';
 import { TEXT_LABEL } from './label-policy.ts';
 import { OUTPUT_BLOCKED_MESSAGE } from './openai-error.ts';
 import type { Admission, GatewayPipeline } from './pipeline.ts';
-import { isTimedOut, type UpstreamCall } from './upstream-call.ts';
+import type { UpstreamCall } from './upstream-call.ts';
 
 /** How often a stream asks whether an emergency stop now covers it (the switch answers from a cache). */
 const STOP_CHECK_MS = 200;
@@ -245,7 +245,7 @@ export async function streamText(
   } catch {
     if (closed) ended = 'client_closed';
     else {
-      ended = isTimedOut(call) ? 'upstream_timeout' : 'upstream_closed';
+      ended = call.timedOut ? 'upstream_timeout' : 'upstream_closed';
       lastEvent = upstreamEndedEvent(
         ended === 'upstream_timeout'
           ? 'the model server stopped answering'

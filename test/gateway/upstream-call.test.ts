@@ -1,7 +1,8 @@
 /**
  * The upstream client's connection handling against a real local HTTP server: consecutive calls share one keep-alive
  * connection, a reused connection the server has dropped is retried once on a new one, a failure on a new connection
- * is not retried, and a stream read up to its last event returns its connection to the pool.
+ * is not retried, a stream read up to its last event returns its connection to the pool, a body larger than what is
+ * held for a slow reader arrives whole, and an aborted call closes its connection.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -9,17 +10,21 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { GatewayError } from '../../src/gateway/openai-error.ts';
-import { callUpstream, readJson } from '../../src/gateway/upstream-call.ts';
+import { callUpstream, readBody, readJson } from '../../src/gateway/upstream-call.ts';
 import type { Route } from '../../src/gateway/upstreams.ts';
 
 interface Seen {
   connections: number;
   requests: number;
+  /** Responses the server keeps open (`/endless`). */
+  open: import('node:http').ServerResponse[];
 }
+
+const BIG = 1 << 20;
 
 /** Answers `{ n }`; drops the connection without an answer when `drop(requestNumberOnItsConnection)` says so. */
 async function server(drop: (nth: number) => boolean): Promise<{ s: Server; url: string; seen: Seen }> {
-  const seen: Seen = { connections: 0, requests: 0 };
+  const seen: Seen = { connections: 0, requests: 0, open: [] };
   const perSocket = new WeakMap<object, number>();
   const s = createServer((req, res) => {
     req.resume();
@@ -29,6 +34,25 @@ async function server(drop: (nth: number) => boolean): Promise<{ s: Server; url:
       perSocket.set(req.socket, nth);
       if (drop(nth)) {
         req.socket.destroy();
+        return;
+      }
+      if (req.url?.endsWith('/big')) {
+        // 1 MiB in 64 KiB writes, each byte its offset's low 8 bits, so a reordered or lost piece shows.
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        const piece = Buffer.alloc(BIG / 16, 0).map((_, i) => i & 255);
+        for (let i = 0; i < 16; i++) res.write(piece);
+        res.end();
+        return;
+      }
+      if (req.url?.endsWith('/endless')) {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write('data: 1\n\n');
+        seen.open.push(res);
+        return;
+      }
+      if (req.url?.endsWith('/fail')) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end('{"error":"no"}');
         return;
       }
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -42,10 +66,10 @@ async function server(drop: (nth: number) => boolean): Promise<{ s: Server; url:
 }
 
 const routeTo = (url: string): Route => ({ upstream: { name: 'local', baseUrl: url, models: {} }, model: 'm' });
-const call = (url: string) =>
+const call = (url: string, path = '/chat/completions') =>
   callUpstream(
     routeTo(url),
-    '/chat/completions',
+    path,
     { body: '{"model":"m"}', contentType: 'application/json' },
     { timeoutMs: 5000, clientGone: new AbortController().signal },
   );
@@ -65,18 +89,18 @@ describe('upstream connections', () => {
 
   it('consecutive calls share one keep-alive connection', async () => {
     for (let i = 0; i < 3; i++) await readJson(await call(keep.url), 1 << 20);
-    assert.deepEqual(keep.seen, { connections: 1, requests: 3 });
+    assert.deepEqual(keep.seen, { connections: 1, requests: 3, open: [] });
   });
 
   it('a reused connection dropped by the server is retried once, on a new connection', async () => {
     assert.deepEqual(await readJson(await call(dropSecond.url), 1 << 20), { n: 1 });
     assert.deepEqual(await readJson(await call(dropSecond.url), 1 << 20), { n: 3 });
-    assert.deepEqual(dropSecond.seen, { connections: 2, requests: 3 });
+    assert.deepEqual(dropSecond.seen, { connections: 2, requests: 3, open: [] });
   });
 
   it('a failure on a new connection is not retried', async () => {
     await assert.rejects(call(dropAll.url), (e) => e instanceof GatewayError && e.code === 'upstream_error');
-    assert.deepEqual(dropAll.seen, { connections: 1, requests: 1 });
+    assert.deepEqual(dropAll.seen, { connections: 1, requests: 1, open: [] });
   });
 
   it('a body cancelled once it has all arrived returns the connection to the pool', async () => {
@@ -90,5 +114,47 @@ describe('upstream connections', () => {
     c.done();
     await readJson(await call(keep.url), 1 << 20);
     assert.equal(keep.seen.connections, before);
+  });
+
+  it('a body larger than what is held for a slow reader arrives whole, in order', async () => {
+    const c = await call(keep.url, '/big');
+    const r = c.reader();
+    // Nothing is read for a while: the client stops reading the connection instead of buffering without bound.
+    await new Promise((res) => setTimeout(res, 50));
+    const parts: Uint8Array[] = [];
+    for (;;) {
+      const x = await r.read();
+      if (x.done) break;
+      parts.push(x.value);
+      await new Promise((res) => setImmediate(res));
+    }
+    c.done();
+    const all = Buffer.concat(parts);
+    assert.equal(all.length, BIG);
+    for (let i = 0; i < all.length; i += 4093) assert.equal(all[i], i & 255, `byte ${i}`);
+  });
+
+  it('readBody refuses a body over its limit', async () => {
+    await assert.rejects(
+      readBody(await call(keep.url, '/big'), BIG - 1),
+      (e) => e instanceof GatewayError && e.code === 'upstream_error' && /larger than allowed/.test(e.message),
+    );
+  });
+
+  it('an aborted call fails its read and closes its connection', async () => {
+    const c = await call(keep.url, '/endless');
+    const r = c.reader();
+    assert.equal((await r.read()).done, false);
+    const res = keep.seen.open.shift()!;
+    const closed = once(res, 'close');
+    c.abort('client disconnected');
+    await assert.rejects(r.read());
+    await closed;
+    c.done();
+  });
+
+  it('an error answer is refused, and the next call still gets an answer', async () => {
+    await assert.rejects(call(keep.url, '/fail'), (e) => e instanceof GatewayError && e.code === 'upstream_error');
+    assert.deepEqual(Object.keys(await readJson(await call(keep.url), 1 << 20)), ['n']);
   });
 });
