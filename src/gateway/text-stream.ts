@@ -58,6 +58,7 @@ export async function streamText(
     'cache-control': 'no-cache',
     'x-hegui-produce-id': adm.produceId,
   });
+  flattenHead(raw as unknown as { _header?: unknown });
   const choices = new Map<number, ChoiceState>();
   const lib = adm.library.compiled;
   let decision: ReviewDecision = 'pass';
@@ -277,6 +278,15 @@ export async function streamText(
     if (lastEvent) await write(lastEvent);
     raw.end();
   }
+}
+
+/**
+ * node:http builds a response's head by concatenation, about thirty string pieces, and keeps it (`_header`) until
+ * the response ends. Reading a character of it makes V8 flatten the pieces into one string in place, so a stream
+ * open for seconds holds one string rather than thirty (about 0.9 KB less for the collector to copy per stream).
+ */
+function flattenHead(raw: { _header?: unknown }): void {
+  if (typeof raw._header === 'string') raw._header.charCodeAt(0);
 }
 
 type Step = 'go' | 'stop';

@@ -52,35 +52,95 @@ export function createStreamReviewer(
   lib: CompiledLibrary,
   opts: { regex?: RegexStageOptions; onIncomplete?: 'review' | 'ignore' } = {},
 ): StreamReviewer {
-  let text = '';
-  let scanned = 0;
-  let released = 0;
-  let blockedAt = Number.POSITIVE_INFINITY;
-  const st = newScanState(lib);
-  const sink = new MatchSink();
-  const resolver = new TermResolver(lib);
-  const regex = lib.header.regexes.length ? new RegexScan(lib, opts.regex) : null;
-  let pending: RawMatch[] = [];
-  const { depth } = lib.automaton;
+  return new Reviewer(lib, opts);
+}
+
+/**
+ * The reviewer's state as fields of one object rather than locals of closures: a gateway keeps one per streamed
+ * choice for as long as the stream lasts, and an object with methods is a third of the heap of a closure set.
+ */
+class Reviewer implements StreamReviewer {
+  #text = '';
+  #scanned = 0;
+  #released = 0;
+  #blockedAt = Number.POSITIVE_INFINITY;
+  #pending: RawMatch[] = [];
+  readonly #lib: CompiledLibrary;
+  readonly #onIncomplete: 'review' | 'ignore' | undefined;
+  readonly #st: ReturnType<typeof newScanState>;
+  readonly #sink = new MatchSink();
+  readonly #resolver: TermResolver;
+  readonly #regex: RegexScan | null;
+
+  constructor(lib: CompiledLibrary, opts: { regex?: RegexStageOptions; onIncomplete?: 'review' | 'ignore' }) {
+    this.#lib = lib;
+    this.#onIncomplete = opts.onIncomplete;
+    this.#st = newScanState(lib);
+    this.#resolver = new TermResolver(lib);
+    this.#regex = lib.header.regexes.length ? new RegexScan(lib, opts.regex) : null;
+  }
+
+  push(chunk: string): StreamUpdate {
+    this.#text += chunk;
+    return this.#advance(true);
+  }
+
+  end(): StreamUpdate & { result: ReviewResult } {
+    const last = this.#advance(false);
+    const regex = this.#regex;
+    const resolver = this.#resolver;
+    const hits = orderHits(regex ? [...resolver.hits, ...regex.hits] : resolver.hits);
+    // Text already released cannot be recalled; the result says what was found in it.
+    const complete = regex?.complete ?? true;
+    const result: ReviewResult = {
+      decision: this.#decision(),
+      hits,
+      suppressed: resolver.suppressed,
+      complete,
+      ...(complete
+        ? {}
+        : {
+            incomplete: {
+              stage: 'regex' as const,
+              reason: 'time-budget' as const,
+              entriesSkipped: regex!.entriesSkipped,
+            },
+          }),
+    };
+    return { ...last, result };
+  }
+
+  get held(): number {
+    return this.#text.length - this.#released;
+  }
 
   /** Decision over every final hit so far (an incomplete regex stage makes it at least "review"). */
-  const decision = (): ReviewDecision => {
-    let d = decide(resolver.hits);
+  #decision(): ReviewDecision {
+    let d = decide(this.#resolver.hits);
+    const regex = this.#regex;
     if (regex) {
       d = stricter(d, decide(regex.hits));
-      if (!regex.complete && opts.onIncomplete !== 'ignore') d = stricter(d, 'review');
+      if (!regex.complete && this.#onIncomplete !== 'ignore') d = stricter(d, 'review');
     }
     return d;
-  };
+  }
 
-  const advance = (open: boolean): StreamUpdate => {
-    scanned = scan(lib, text, scanned, text.length, st, sink, 0, !open);
+  #advance(open: boolean): StreamUpdate {
+    const lib = this.#lib;
+    const text = this.#text;
+    const st = this.#st;
+    const sink = this.#sink;
+    const resolver = this.#resolver;
+    const regex = this.#regex;
+    this.#scanned = scan(lib, text, this.#scanned, text.length, st, sink, 0, !open);
+    const scanned = this.#scanned;
     const fresh = sink.n > 0 ? sinkMatches(sink) : NO_MATCHES;
     sink.n = 0;
+    let pending = this.#pending;
     for (const m of fresh) if (!resolver.note(m.pattern, m.start, m.end)) pending.push(m);
     if (fresh.length) pending.sort((x, y) => x.end - y.end || x.start - y.start || x.pattern - y.pattern);
     // Release point: where the longest key still in progress starts.
-    const d = depth[st.s]!;
+    const d = lib.automaton.depth[st.s]!;
     const point = open ? (d > 0 ? st.ring[(st.pos - d) & lib.ringMask]! : scanned) : text.length;
     const before = resolver.hits.length;
     let k = 0;
@@ -89,58 +149,31 @@ export function createStreamReviewer(
       if (open && m.end > point) break;
       if (!resolver.decide(m.pattern, m.start, m.end, text, open)) break;
     }
-    if (k > 0) pending = pending.slice(k);
+    if (k > 0) pending = this.#pending = pending.slice(k);
     const termHits = resolver.hits.length > before ? resolver.hits.slice(before) : NO_HITS;
     // Allowed phrases not yet found start at or after the release point.
     const regexHits = regex ? regex.advance(text, !open, resolver.allow, point) : NO_HITS;
     // A fresh array for the caller even when empty: the shared empty ones never leave this function.
     const hits = regexHits.length ? orderHits([...termHits, ...regexHits]) : termHits === NO_HITS ? [] : termHits;
-    for (const h of hits) if (h.action === 'block') blockedAt = Math.min(blockedAt, h.span.start);
+    for (const h of hits) if (h.action === 'block') this.#blockedAt = Math.min(this.#blockedAt, h.span.start);
     // Never release part of a pending allow/common decision's text, nor anything at or after a block.
     let upTo = Math.min(
       point,
       scanned,
       pending.length ? pending[0]!.start : Number.POSITIVE_INFINITY,
       regex ? regex.holdFrom : Number.POSITIVE_INFINITY,
-      blockedAt,
+      this.#blockedAt,
     );
     // Keep a surrogate pair together.
     if (upTo > 0 && upTo < text.length && isLow(text.charCodeAt(upTo)) && isHigh(text.charCodeAt(upTo - 1))) upTo--;
-    upTo = Math.max(upTo, released);
-    const release = text.slice(released, upTo);
-    released = upTo;
-    return { release, hits, decision: decision(), blocked: blockedAt < Number.POSITIVE_INFINITY };
-  };
-
-  return {
-    push(chunk) {
-      text += chunk;
-      return advance(true);
-    },
-    end() {
-      const last = advance(false);
-      const hits = orderHits(regex ? [...resolver.hits, ...regex.hits] : resolver.hits);
-      // Text already released cannot be recalled; the result says what was found in it.
-      const complete = regex?.complete ?? true;
-      const result: ReviewResult = {
-        decision: decision(),
-        hits,
-        suppressed: resolver.suppressed,
-        complete,
-        ...(complete
-          ? {}
-          : {
-              incomplete: {
-                stage: 'regex' as const,
-                reason: 'time-budget' as const,
-                entriesSkipped: regex!.entriesSkipped,
-              },
-            }),
-      };
-      return { ...last, result };
-    },
-    get held() {
-      return text.length - released;
-    },
-  };
+    upTo = Math.max(upTo, this.#released);
+    const release = text.slice(this.#released, upTo);
+    this.#released = upTo;
+    return {
+      release,
+      hits,
+      decision: this.#decision(),
+      blocked: this.#blockedAt < Number.POSITIVE_INFINITY,
+    };
+  }
 }
