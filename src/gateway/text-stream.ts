@@ -44,35 +44,154 @@ export interface TextStreamOptions {
   upstream: string;
 }
 
-export async function streamText(
+export function streamText(
   reply: FastifyReply,
   call: UpstreamCall,
   adm: Admission,
   pipeline: GatewayPipeline,
   o: TextStreamOptions,
 ): Promise<void> {
-  const raw = reply.raw;
-  reply.hijack();
-  raw.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    'x-hegui-produce-id': adm.produceId,
-  });
-  flattenHead(raw as unknown as { _header?: unknown });
-  const choices = new Map<number, ChoiceState>();
-  const lib = adm.library.compiled;
-  let decision: ReviewDecision = 'pass';
-  const hits: ReviewHit[] = [];
-  let template: Chunk | null = null;
-  let ended: string | undefined;
-  let closed = false;
-  raw.once('close', () => {
-    closed = true;
-  });
+  return new TextStream(reply, call, adm, pipeline, o).run();
+}
+
+/**
+ * One stream's state as fields of one object with methods, rather than locals shared by a dozen closures: the gateway
+ * keeps it for as long as the model streams (seconds), and its size is what the garbage collector copies.
+ */
+class TextStream {
+  readonly #raw: FastifyReply['raw'];
+  readonly #call: UpstreamCall;
+  readonly #adm: Admission;
+  readonly #pipeline: GatewayPipeline;
+  readonly #o: TextStreamOptions;
+  readonly #choices = new Map<number, ChoiceState>();
+  #decision: ReviewDecision = 'pass';
+  readonly #hits: ReviewHit[] = [];
+  #template: Chunk | null = null;
+  #ended: string | undefined;
+  #closed = false;
+  /** The error event that ends the stream: sent after the record is committed, like the end of the stream itself. */
+  #lastEvent: string | undefined;
+
+  constructor(
+    reply: FastifyReply,
+    call: UpstreamCall,
+    adm: Admission,
+    pipeline: GatewayPipeline,
+    o: TextStreamOptions,
+  ) {
+    this.#raw = reply.raw;
+    this.#call = call;
+    this.#adm = adm;
+    this.#pipeline = pipeline;
+    this.#o = o;
+    reply.hijack();
+  }
+
+  async run(): Promise<void> {
+    const raw = this.#raw;
+    const call = this.#call;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-hegui-produce-id': this.#adm.produceId,
+    });
+    flattenHead(raw as unknown as { _header?: unknown });
+    // `on` rather than `once`: the event comes once anyway, and `once` keeps a wrapper and its state per stream.
+    raw.on('close', () => {
+      this.#closed = true;
+    });
+    const reader = call.reader();
+    const decoder = new TextDecoder();
+    let buf = '';
+    let stopCheckedAt = Date.now();
+    try {
+      if (!reader) throw new Error('no body');
+      for (;;) {
+        if (this.#closed) {
+          this.#ended = 'client_closed';
+          call.abort('client disconnected');
+          break;
+        }
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (Date.now() - stopCheckedAt >= STOP_CHECK_MS) {
+          stopCheckedAt = Date.now();
+          if (await this.#pipeline.stopped(this.#adm)) {
+            this.#ended = 'publishing_stopped';
+            call.abort('publishing stopped');
+            this.#lastEvent = `data: ${JSON.stringify({ error: { message: PUBLISHING_STOPPED_MESSAGE, type: 'invalid_request_error', code: 'publishing_stopped', param: null } })}\n\n`;
+            break;
+          }
+        }
+        call.touch();
+        buf += decoder.decode(value, STREAMING);
+        let stop = false;
+        let from = 0;
+        for (let at = eventEnd(buf, from); at >= 0; at = eventEnd(buf, from)) {
+          const event = buf.slice(from, at);
+          from = at + endLength(buf, at);
+          let step = this.#handleEvent(event);
+          if (typeof step !== 'string') step = await step;
+          if (step === 'stop') {
+            stop = true;
+            break;
+          }
+        }
+        if (from > 0) buf = buf.slice(from);
+        if (stop) break;
+      }
+      if (!this.#ended) {
+        this.#ended = this.#closed ? 'client_closed' : 'upstream_closed';
+        this.#lastEvent = upstreamEndedEvent('the model server ended the stream early');
+      }
+    } catch {
+      if (this.#closed) this.#ended = 'client_closed';
+      else {
+        this.#ended = call.timedOut ? 'upstream_timeout' : 'upstream_closed';
+        this.#lastEvent = upstreamEndedEvent(
+          this.#ended === 'upstream_timeout'
+            ? 'the model server stopped answering'
+            : 'the model server closed the connection early',
+        );
+      }
+    } finally {
+      call.done();
+      reader?.cancel().catch(() => {});
+    }
+    await this.#finish();
+  }
+
+  /** The stream ends once its record is committed (Art. 16): a client that saw the end can rely on the log having it. */
+  async #finish(): Promise<void> {
+    const choices = [...this.#choices.values()];
+    const ended = this.#ended;
+    try {
+      const contentSha256 = choices.map((s) => s.delivered.hex());
+      if (ended === 'output_blocked') await this.#pipeline.recordOutputBlocked(this.#adm, this.#o.upstream, this.#hits);
+      const decision = this.#decision;
+      await this.#pipeline.recordGeneration(this.#adm, {
+        kind: 'text',
+        contentSha256,
+        decision,
+        ...(decision === 'review'
+          ? { outputReviews: [{ decision, hits: this.#hits, suppressed: [], complete: true }] }
+          : {}),
+        ...(typeof this.#template?.['id'] === 'string' ? { contentId: this.#template['id'] } : {}),
+        upstream: this.#o.upstream,
+        labels: { explicit: choices.some((s) => s.labeller.placed), metadata: false, signed: false },
+        ...(ended !== 'done' ? { ended: ended ?? 'unknown' } : {}),
+      });
+    } finally {
+      if (this.#lastEvent) await this.#write(this.#lastEvent);
+      this.#raw.end();
+    }
+  }
 
   /** Writes; a promise only when the client has not taken the last writes yet (wait for `drain`). */
-  const write = (s: string): Promise<void> | undefined => {
-    if (closed || raw.write(s)) return undefined;
+  #write(s: string): Promise<void> | undefined {
+    const raw = this.#raw;
+    if (this.#closed || raw.write(s)) return undefined;
     return new Promise<void>((resolve) => {
       const done = () => {
         raw.off('drain', done);
@@ -82,88 +201,101 @@ export async function streamText(
       raw.on('drain', done);
       raw.on('close', done);
     });
-  };
-  const stateOf = (i: number): ChoiceState => {
-    let s = choices.get(i);
+  }
+
+  #stateOf(i: number): ChoiceState {
+    let s = this.#choices.get(i);
     if (!s) {
       s = {
-        reviewer: createStreamReviewer(lib),
+        reviewer: createStreamReviewer(this.#adm.library.compiled),
         labeller: createStreamLabeller(TEXT_LABEL),
         delivered: new TextHash(),
         finished: false,
       };
-      choices.set(i, s);
+      this.#choices.set(i, s);
     }
     return s;
-  };
-  const textOf = (c: ChoiceJson): unknown => (o.kind === 'chat' ? c.delta?.content : c.text);
+  }
+
+  #textOf(c: ChoiceJson): unknown {
+    return this.#o.kind === 'chat' ? c.delta?.content : c.text;
+  }
+
   // The parsed chunk is ours: fields are set in place rather than copied, one allocation fewer per event.
-  const setText = (c: ChoiceJson, t: string) => {
-    if (o.kind !== 'chat') c.text = t;
+  #setText(c: ChoiceJson, t: string): void {
+    if (this.#o.kind !== 'chat') c.text = t;
     else if (c.delta && typeof c.delta === 'object') c.delta['content'] = t;
     else c.delta = { content: t };
-  };
+  }
+
   /** Review then label a piece; returns the text to send, or null once blocked. */
-  const pass = (s: ChoiceState, piece: string, end: boolean): string | null => {
+  #pass(s: ChoiceState, piece: string, end: boolean): string | null {
     let out = '';
     const u = s.reviewer.push(piece);
-    if (u.hits.length) hits.push(...u.hits);
+    if (u.hits.length) this.#hits.push(...u.hits);
     if (u.blocked) return null;
     out += s.labeller.push(u.release).join('');
     if (end) {
       const e = s.reviewer.end();
-      if (e.hits.length) hits.push(...e.hits);
-      decision = stricter(decision, e.result.decision);
+      if (e.hits.length) this.#hits.push(...e.hits);
+      this.#decision = stricter(this.#decision, e.result.decision);
       if (e.blocked) return null;
       out += s.labeller.push(e.release).join('') + s.labeller.end().join('');
       s.finished = true;
     }
-    decision = stricter(decision, u.decision);
+    this.#decision = stricter(this.#decision, u.decision);
     s.delivered.update(out);
     return out;
-  };
-  const chunkFor = (i: number, fields: Record<string, unknown>): Chunk => ({
-    ...(template ?? { object: o.kind === 'chat' ? 'chat.completion.chunk' : 'text_completion' }),
-    model: o.publicModel,
-    choices: [{ index: i, ...(o.kind === 'chat' ? { delta: {} } : { text: '' }), finish_reason: null, ...fields }],
-  });
-  const block = async (i: number) => {
-    ended = 'output_blocked';
-    decision = 'block';
-    call.abort('output blocked');
-    await write(
-      `data: ${JSON.stringify({ ...chunkFor(i, { finish_reason: 'content_filter' }), hegui: { code: 'output_blocked', message: OUTPUT_BLOCKED_MESSAGE } })}\n\ndata: [DONE]\n\n`,
+  }
+
+  #chunkFor(i: number, fields: Record<string, unknown>): Chunk {
+    const o = this.#o;
+    return {
+      ...(this.#template ?? { object: o.kind === 'chat' ? 'chat.completion.chunk' : 'text_completion' }),
+      model: o.publicModel,
+      choices: [{ index: i, ...(o.kind === 'chat' ? { delta: {} } : { text: '' }), finish_reason: null, ...fields }],
+    };
+  }
+
+  async #block(i: number): Promise<void> {
+    this.#ended = 'output_blocked';
+    this.#decision = 'block';
+    this.#call.abort('output blocked');
+    await this.#write(
+      `data: ${JSON.stringify({ ...this.#chunkFor(i, { finish_reason: 'content_filter' }), hegui: { code: 'output_blocked', message: OUTPUT_BLOCKED_MESSAGE } })}\n\ndata: [DONE]\n\n`,
     );
-  };
+  }
+
   /** Choices the upstream never finished: their held text and end label go out before [DONE]. */
-  const finishOpen = async (): Promise<boolean> => {
-    for (const [i, s] of choices) {
+  async #finishOpen(): Promise<boolean> {
+    for (const [i, s] of this.#choices) {
       if (s.finished) continue;
-      const out = pass(s, '', true);
+      const out = this.#pass(s, '', true);
       if (out === null) {
-        await block(i);
+        await this.#block(i);
         return false;
       }
       if (out)
-        await write(
-          `data: ${JSON.stringify(chunkFor(i, o.kind === 'chat' ? { delta: { content: out } } : { text: out }))}\n\n`,
+        await this.#write(
+          `data: ${JSON.stringify(this.#chunkFor(i, this.#o.kind === 'chat' ? { delta: { content: out } } : { text: out }))}\n\n`,
         );
     }
     return true;
-  };
+  }
 
-  const finishDone = async (): Promise<'stop'> => {
-    if (await finishOpen()) {
-      await write('data: [DONE]\n\n');
-      ended = 'done';
+  async #finishDone(): Promise<'stop'> {
+    if (await this.#finishOpen()) {
+      await this.#write('data: [DONE]\n\n');
+      this.#ended = 'done';
     }
     return 'stop';
-  };
+  }
+
   /** One event; synchronous unless it must wait (a full client buffer, the end of the stream, a block). */
-  const handleEvent = (event: string): Step | Promise<Step> => {
+  #handleEvent(event: string): Step | Promise<Step> {
     const data = eventData(event);
     if (data === '') return 'go';
-    if (data === '[DONE]') return finishDone();
+    if (data === '[DONE]') return this.#finishDone();
     let chunk: Chunk;
     try {
       chunk = JSON.parse(data) as Chunk;
@@ -171,10 +303,11 @@ export async function streamText(
       return 'go';
     }
     if (chunk === null || typeof chunk !== 'object') return 'go';
-    chunk.model = o.publicModel;
-    if (!Array.isArray(chunk.choices)) return goAfter(write(`data: ${JSON.stringify(chunk)}\n\n`));
+    chunk.model = this.#o.publicModel;
+    if (!Array.isArray(chunk.choices)) return goAfter(this.#write(`data: ${JSON.stringify(chunk)}\n\n`));
     // The stream's own fields for the chunks the gateway writes itself; not `usage`, which a client would count twice.
     // Made again only when they change (they are the same in every chunk of a stream).
+    const template = this.#template;
     if (
       template === null ||
       template['id'] !== chunk['id'] ||
@@ -182,101 +315,20 @@ export async function streamText(
       template['created'] !== chunk['created'] ||
       template['system_fingerprint'] !== chunk['system_fingerprint']
     ) {
-      template = { id: chunk['id'], object: chunk['object'], created: chunk['created'] };
-      if (chunk['system_fingerprint'] !== undefined) template['system_fingerprint'] = chunk['system_fingerprint'];
+      const t: Chunk = { id: chunk['id'], object: chunk['object'], created: chunk['created'] };
+      if (chunk['system_fingerprint'] !== undefined) t['system_fingerprint'] = chunk['system_fingerprint'];
+      this.#template = t;
     }
     for (const c of chunk.choices as ChoiceJson[]) {
       const i = typeof c.index === 'number' ? c.index : 0;
-      const t = textOf(c);
+      const t = this.#textOf(c);
       const fin = typeof c.finish_reason === 'string';
       if (typeof t !== 'string' && !fin) continue;
-      const out = pass(stateOf(i), typeof t === 'string' ? t : '', fin);
-      if (out === null) return block(i).then(() => 'stop' as const);
-      setText(c, out);
+      const out = this.#pass(this.#stateOf(i), typeof t === 'string' ? t : '', fin);
+      if (out === null) return this.#block(i).then(() => 'stop' as const);
+      this.#setText(c, out);
     }
-    return goAfter(write(`data: ${JSON.stringify(chunk)}\n\n`));
-  };
-
-  /** The error event that ends the stream: sent after the record is committed, like the end of the stream itself. */
-  let lastEvent: string | undefined;
-  const reader = call.reader();
-  const decoder = new TextDecoder();
-  let buf = '';
-  let stopCheckedAt = Date.now();
-  try {
-    if (!reader) throw new Error('no body');
-    for (;;) {
-      if (closed) {
-        ended = 'client_closed';
-        call.abort('client disconnected');
-        break;
-      }
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (Date.now() - stopCheckedAt >= STOP_CHECK_MS) {
-        stopCheckedAt = Date.now();
-        if (await pipeline.stopped(adm)) {
-          ended = 'publishing_stopped';
-          call.abort('publishing stopped');
-          lastEvent = `data: ${JSON.stringify({ error: { message: PUBLISHING_STOPPED_MESSAGE, type: 'invalid_request_error', code: 'publishing_stopped', param: null } })}\n\n`;
-          break;
-        }
-      }
-      call.touch();
-      buf += decoder.decode(value, STREAMING);
-      let stop = false;
-      let from = 0;
-      for (let at = eventEnd(buf, from); at >= 0; at = eventEnd(buf, from)) {
-        const event = buf.slice(from, at);
-        from = at + endLength(buf, at);
-        let step = handleEvent(event);
-        if (typeof step !== 'string') step = await step;
-        if (step === 'stop') {
-          stop = true;
-          break;
-        }
-      }
-      if (from > 0) buf = buf.slice(from);
-      if (stop) break;
-    }
-    if (!ended) {
-      ended = closed ? 'client_closed' : 'upstream_closed';
-      lastEvent = upstreamEndedEvent('the model server ended the stream early');
-    }
-  } catch {
-    if (closed) ended = 'client_closed';
-    else {
-      ended = call.timedOut ? 'upstream_timeout' : 'upstream_closed';
-      lastEvent = upstreamEndedEvent(
-        ended === 'upstream_timeout'
-          ? 'the model server stopped answering'
-          : 'the model server closed the connection early',
-      );
-    }
-  } finally {
-    call.done();
-    reader?.cancel().catch(() => {});
-  }
-  // The stream ends once its record is committed (Art. 16): a client that saw the end can rely on the log having it.
-  try {
-    const contentSha256 = [...choices.values()].map((s) => s.delivered.hex());
-    if (ended === 'output_blocked') await pipeline.recordOutputBlocked(adm, o.upstream, hits);
-    await pipeline.recordGeneration(adm, {
-      kind: 'text',
-      contentSha256,
-      decision,
-      // `decision` is set in the closures above; the cast undoes the narrowing to its initial value.
-      ...((decision as ReviewDecision) === 'review'
-        ? { outputReviews: [{ decision, hits, suppressed: [], complete: true }] }
-        : {}),
-      ...(typeof template?.['id'] === 'string' ? { contentId: template['id'] } : {}),
-      upstream: o.upstream,
-      labels: { explicit: [...choices.values()].some((s) => s.labeller.placed), metadata: false, signed: false },
-      ...(ended !== 'done' ? { ended: ended ?? 'unknown' } : {}),
-    });
-  } finally {
-    if (lastEvent) await write(lastEvent);
-    raw.end();
+    return goAfter(this.#write(`data: ${JSON.stringify(chunk)}\n\n`));
   }
 }
 

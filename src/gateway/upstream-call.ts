@@ -225,7 +225,8 @@ class Exchange implements Dispatcher.DispatchHandler, BodyReader {
   status = 0;
   /** Settles when the status and headers have arrived, or the request failed before they did. */
   readonly started: Promise<void>;
-  #start!: { resolve: () => void; reject: (e: Error) => void };
+  /** Settles `started`; dropped once it has (its functions would otherwise live as long as the response). */
+  #start: { resolve: () => void; reject: (e: Error) => void } | undefined;
   #controller: Dispatcher.DispatchController | undefined;
   #stopped: Error | undefined;
   #queue: Buffer[] = [];
@@ -264,7 +265,8 @@ class Exchange implements Dispatcher.DispatchHandler, BodyReader {
     // 1xx informational answers come before the real one.
     if (statusCode < 200) return;
     this.status = statusCode;
-    this.#start.resolve();
+    this.#start?.resolve();
+    this.#start = undefined;
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -282,7 +284,8 @@ class Exchange implements Dispatcher.DispatchHandler, BodyReader {
 
   onResponseError(_c: Dispatcher.DispatchController, error: Error): void {
     this.#failed ??= this.status === 0 ? error : new Error('the response ended before it was complete');
-    this.#start.reject(error);
+    this.#start?.reject(error);
+    this.#start = undefined;
     this.#release();
     this.#notify();
   }

@@ -32,8 +32,10 @@ export function textHandler(ctx: GatewayContext, kind: Kind) {
       { timeoutMs: ctx.config.upstreamTimeoutMs, clientGone: gone },
     );
     if (body.stream === true) {
-      await streamText(reply, call, adm, ctx.pipeline, { kind, publicModel, upstream: route.upstream.name });
-      return reply;
+      // Returned rather than awaited: this handler's frame is not kept suspended for as long as the stream lasts.
+      return streamText(reply, call, adm, ctx.pipeline, { kind, publicModel, upstream: route.upstream.name }).then(
+        () => reply,
+      );
     }
     const json = await readJson(call, ctx.config.maxUpstreamBytes);
     const choices = Array.isArray(json.choices) ? (json.choices as Json[]) : [];
