@@ -2,12 +2,13 @@
  * The upstream client's connection handling against a real local HTTP server: consecutive calls share one keep-alive
  * connection, a reused connection the server has dropped is retried once on a new one, a failure on a new connection
  * is not retried, a stream read up to its last event returns its connection to the pool, a body larger than what is
- * held for a slow reader arrives whole, and an aborted call closes its connection.
+ * held for a slow reader arrives whole, and an aborted call closes its connection. Hostile answers (not HTTP, headers
+ * over the parser's limit, a bad chunk size, a body cut short) are upstream errors, never a crash or a hang.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { GatewayError } from '../../src/gateway/openai-error.ts';
 import { callUpstream, readBody, readJson } from '../../src/gateway/upstream-call.ts';
@@ -157,4 +158,40 @@ describe('upstream connections', () => {
     await assert.rejects(call(keep.url, '/fail'), (e) => e instanceof GatewayError && e.code === 'upstream_error');
     assert.deepEqual(Object.keys(await readJson(await call(keep.url), 1 << 20)), ['n']);
   });
+});
+
+/** A TCP server that answers every connection with `answer` (raw bytes) and closes it. */
+async function rawServer(answer: string): Promise<{ close(): void; url: string }> {
+  const s = createTcpServer((socket) => {
+    socket.once('data', () => socket.end(answer));
+    socket.on('error', () => {});
+  });
+  s.listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  return { close: () => s.close(), url: `http://127.0.0.1:${(s.address() as AddressInfo).port}/v1` };
+}
+
+describe('hostile upstream answers', () => {
+  const cases: [string, string][] = [
+    ['a status line that is not HTTP', 'SSH-2.0-OpenSSH_9.6\r\n\r\n'],
+    ['headers larger than the parser accepts', `HTTP/1.1 200 OK\r\nx-big: ${'a'.repeat(64 * 1024)}\r\n\r\n`],
+    [
+      'a chunk size that is not hexadecimal',
+      'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n',
+    ],
+    ['a body shorter than its content-length', 'HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{"a":1}'],
+  ];
+  for (const [name, answer] of cases) {
+    it(`${name}: an upstream error, not a crash or a hang`, async () => {
+      const s = await rawServer(answer);
+      try {
+        await assert.rejects(
+          (async () => readJson(await call(s.url), 1 << 20))(),
+          (e) => e instanceof GatewayError && e.code === 'upstream_error',
+        );
+      } finally {
+        s.close();
+      }
+    });
+  }
 });
