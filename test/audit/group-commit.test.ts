@@ -1,7 +1,8 @@
 /**
  * Group commit on SQLite and PostgreSQL: concurrent appends share transactions, each caller is answered only once its
- * event is committed (seen from another connection), in call order, events of one call stay together, a failed
- * transaction rejects every caller it held and only those, and the log verifies afterwards.
+ * event is committed (seen from another connection), in call order, events of one call stay together, the event loop
+ * runs between transactions, a failed transaction rejects every caller it held and only those, and the log verifies
+ * afterwards.
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
@@ -90,6 +91,22 @@ forEachDialect('group commit', (ctx) => {
     );
     // Events per transaction, two calls at most in each: [a, pair], [b, c], [d].
     assert.deepEqual(sizes, [3, 2, 1]);
+  });
+
+  it('lets the event loop run between two transactions', async () => {
+    const db = await ctx.fresh();
+    const { log } = await auditOn(db.store);
+    const order: string[] = [];
+    const { counted } = observed(db.store, async (n) => {
+      order.push(`transaction ${n}`);
+    });
+    const group = new GroupCommit(counted, log, { maxCallsPerTransaction: 2 });
+    const calls = Array.from({ length: 6 }, (_, i) => group.append(event(i)));
+    // Queued after the first transaction's start: it must run before the second transaction, not after the third.
+    setImmediate(() => order.push('other work'));
+    await Promise.all(calls);
+    assert.deepEqual(order.slice(0, 3), ['transaction 1', 'other work', 'transaction 2']);
+    assert.equal(order.length, 4);
   });
 
   it('a failed transaction rejects every caller it held, and only those', async () => {

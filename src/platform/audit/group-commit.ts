@@ -5,7 +5,8 @@
  * bounds the log's cost per record. A transaction starts at the end of the event-loop turn in which its first call
  * arrived (setImmediate), so the calls of that turn share it: on SQLite a transaction runs start to commit within one
  * turn (better-sqlite3 is synchronous), so without that nothing would ever be grouped there. A lone record waits only
- * for the rest of its turn.
+ * for the rest of its turn. Between two transactions the event loop gets a turn of its own: a SQLite transaction holds
+ * the loop while it runs, and requests and streams in flight must not wait for a whole queue of them.
  *
  * Every caller's promise settles only after the transaction holding its work has committed — nothing is reported as
  * recorded before it is — and in the order the calls were made, which is also the order of their entries. The work of
@@ -70,7 +71,9 @@ export class GroupCommit {
   /** One transaction at a time; each takes everything that queued up while the previous one committed. */
   async #commitQueued(): Promise<void> {
     try {
-      while (this.#queue.length > 0) {
+      for (let first = true; this.#queue.length > 0; first = false) {
+        // The turn the first transaction was scheduled in has ended already (setImmediate); the next ones wait for one.
+        if (!first) await new Promise<void>((resolve) => setImmediate(resolve));
         const batch = this.#queue.splice(0, this.#maxCalls);
         try {
           const results = await this.#store.transaction(async (trx) => {
