@@ -85,7 +85,10 @@ function paste(data: Buffer, width: number, channels: number, box: Box, pixels: 
 
 export async function drawOnRawJpeg(job: DrawJob): Promise<Drawn> {
   const { plate, limit } = job;
-  const { data, info } = await guard(job.raw ?? decodeRaw(job.open), limit);
+  // A decode started alongside the metadata read that fails is run once more on its own: libvips keeps one error
+  // buffer for all threads, and a failure while another operation runs can come back as "Unknown error", its message
+  // (which tells a truncated picture from a corrupt one) lost.
+  const { data, info } = await guard(job.raw?.catch(() => decodeRaw(job.open)) ?? decodeRaw(job.open), limit);
   if (info.channels !== 3) return drawInPipeline(job);
   const bg = cut(data, info.width, info.channels, plate);
   const choice = choosePlate(backgroundColours(bg, info.channels));
