@@ -1,13 +1,12 @@
 /**
- * The other side of `npm run bench -- gateway`, in a process of its own: the OpenAI-compatible upstream the gateway
- * forwards to, and the clients that call it directly or through the gateway. Kept out of the gateway's process so that
- * its event loop (and its garbage collector) serve the gateway alone, as in a deployment, and the numbers are what the
- * gateway adds rather than what one process shared by all three can do.
+ * The clients of `npm run bench -- gateway`, in a process of their own: they call the upstream
+ * (bench/gateway-upstream.ts) directly or through the gateway. Kept out of the gateway's and the upstream's processes
+ * so that each event loop (and garbage collector) serves one side alone, as in a deployment, and the numbers are what
+ * the gateway adds rather than what one process shared by all three can do.
  *
  * Run by bench/gateway.ts with `fork`; it answers commands over the IPC channel.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { startUpstream } from '../test/gateway/upstream.ts';
 
 export interface Target {
   url: string;
@@ -97,14 +96,8 @@ async function paced(
 if (process.send) {
   // Gone with the bench, however it ends.
   process.once('disconnect', () => process.exit(0));
-  // No record of the requests seen (the tests' list): over tens of thousands of requests it would grow this
-  // process's heap, and its collections would stall the measuring.
-  const upstream = await startUpstream({ record: false });
   process.on('message', (m: LoadCommand | { cmd: 'exit' }) => {
-    if (m.cmd === 'exit') {
-      void upstream.close().then(() => process.exit(0));
-      return;
-    }
+    if (m.cmd === 'exit') process.exit(0);
     const delay = monitorEventLoopDelay({ resolution: 1 });
     delay.enable();
     const run =
@@ -119,5 +112,5 @@ if (process.send) {
       (e: unknown) => process.send!({ id: m.id, error: String(e) }),
     );
   });
-  process.send({ ready: upstream.url });
+  process.send({ ready: true });
 }

@@ -3,9 +3,9 @@
  * (p50/p99) of non-streamed chat, time to the first content token of streamed chat, at 1, 50 and 200 concurrent
  * clients; requests per second of both; and what labelling one image costs. The gateway runs its whole pipeline on
  * every request (API key, publishing gate, input review, output review, label, a log entry in SQLite).
- * Then 200 streams at a model's pace (the load a service sees). Three processes, as in a deployment: the gateway
- * (bench/gateway-server.ts, compiled by tsc like what `hegui serve` runs), the clients with the upstream
- * (bench/gateway-load.ts), and this one, which only directs them.
+ * Then 200 streams at a model's pace (the load a service sees). Four processes, as in a deployment: the gateway
+ * (bench/gateway-server.ts, compiled by tsc like what `hegui serve` runs), the upstream model server
+ * (bench/gateway-upstream.ts), the clients (bench/gateway-load.ts), and this one, which only directs them.
  * Targets: p50 added ≤ 1 ms for non-streamed text at 1 client; TTFT added ≤ 2 ms p99 at 200 streams.
  */
 import { fork } from 'node:child_process';
@@ -39,12 +39,12 @@ function child(js: string, name: string, args: string[] = []) {
   return { c, first, stop: () => c.connected && c.send({ cmd: 'exit' }) };
 }
 
-/** The upstream and the clients, in a process of their own (bench/gateway-load.ts). */
+/** The clients, in a process of their own (bench/gateway-load.ts). */
 async function loadProcess(js: string) {
   const { c, first, stop } = child(js, 'gateway-load');
   const waiting = new Map<number, { resolve(r: LoadResult): void; reject(e: Error): void }>();
   let nextId = 0;
-  const upstreamUrl = ((await first) as { ready: string }).ready;
+  await first;
   c.on('message', (m: Partial<LoadResult> & { error?: string }) => {
     const w = m.id === undefined ? undefined : waiting.get(m.id);
     if (!w) return;
@@ -61,7 +61,6 @@ async function loadProcess(js: string) {
       c.send({ ...cmd, id });
     });
   return {
-    upstreamUrl,
     closed: (target: Target, stream: boolean, clients: number, perClient: number) =>
       run({ cmd: 'closed', target, stream, clients, perClient }),
     paced: (target: Target, clients: number, perClient: number, spanMs: number) =>
@@ -73,13 +72,20 @@ async function loadProcess(js: string) {
 export async function run(): Promise<void> {
   console.log('Compiling the project (tsc) into .bench/js …');
   const js = await compiledProject();
-  const load = await loadProcess(js);
-  const server = child(js, 'gateway-server', [load.upstreamUrl]);
+  const upstream = child(js, 'gateway-upstream');
+  const upstreamUrl = ((await upstream.first) as { ready: string }).ready;
+  let load: Awaited<ReturnType<typeof loadProcess>>;
+  let server: ReturnType<typeof child>;
   let gw: GatewayReady;
   try {
-    gw = (await server.first) as GatewayReady;
+    load = await loadProcess(js);
+    server = child(js, 'gateway-server', [upstreamUrl]);
+    gw = (await server.first.catch((e: unknown) => {
+      load.stop();
+      throw e;
+    })) as GatewayReady;
   } catch (e) {
-    load.stop(); // the load process would otherwise keep this one alive
+    upstream.stop(); // the other processes would otherwise keep this one alive
     throw e;
   }
   const stats = () =>
@@ -93,12 +99,12 @@ export async function run(): Promise<void> {
       server.c.send({ cmd: 'stats' });
     });
   try {
-    const direct: Target = { url: load.upstreamUrl, model: 'echo-up', key: 'x' };
+    const direct: Target = { url: upstreamUrl, model: 'echo-up', key: 'x' };
     const via: Target = { url: `${gw.url}/v1`, model: 'chat-model', key: gw.apiKey };
     // Warm-up: a server measured in its steady state, its hot paths compiled by V8's optimising tier (which takes
     // some thousand calls), as a service that has been up for a while is.
     for (const t of [direct, via]) for (const stream of [false, true]) await load.closed(t, stream, 4, 250);
-    console.log('The gateway, and the clients with the upstream, run in processes of their own.');
+    console.log('The gateway, the upstream and the clients run in processes of their own.');
     console.log(
       'clients  mode       direct p50/p99 ms   gateway p50/p99 ms   added p50/p99 ms   req/s direct/gateway (ratio)',
     );
@@ -172,7 +178,7 @@ export async function run(): Promise<void> {
       const long = gcPausesMs.filter((ms) => ms >= 2).sort((a, b) => b - a);
       const worst = (rs: LoadResult[], k: 'loopDelayP99Ms' | 'loopDelayMaxMs') => Math.max(...rs.map((r) => r[k]));
       console.log(
-        `  the clients' and upstream's event loop (worst round): delay p99 ${f(worst(d, 'loopDelayP99Ms'))} / ` +
+        `  the clients' event loop (worst round): delay p99 ${f(worst(d, 'loopDelayP99Ms'))} / ` +
           `${f(worst(g, 'loopDelayP99Ms'))} ms, max ${f(worst(d, 'loopDelayMaxMs'))} / ${f(worst(g, 'loopDelayMaxMs'))} ms ` +
           `(direct / through the gateway)\n` +
           `  the gateway's event loop meanwhile (worst round): delay p99 ${f(gatewayLoop.p99)} ms, max ` +
@@ -209,5 +215,6 @@ export async function run(): Promise<void> {
   } finally {
     server.stop();
     load.stop();
+    upstream.stop();
   }
 }
