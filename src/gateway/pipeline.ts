@@ -62,7 +62,10 @@ export interface Generation {
   labels: { explicit: boolean; metadata: boolean; signed: boolean };
   /** The upstream's id of the response (e.g. `chatcmpl-…`), kept in the generation log as the content id. */
   contentId?: string;
-  /** The stream ended early: `client_closed`, `upstream_closed`, `output_blocked`, `publishing_stopped`. */
+  /**
+   * The stream ended early: `client_closed`, `upstream_closed`, `upstream_timeout`, `upstream_invalid` (an event over
+   * the size limit), `output_blocked`, `publishing_stopped`.
+   */
   ended?: string;
 }
 

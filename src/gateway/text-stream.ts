@@ -20,6 +20,12 @@ import type { UpstreamCall } from './upstream-call.ts';
 
 /** How often a stream asks whether an emergency stop now covers it (the switch answers from a cache). */
 const STOP_CHECK_MS = 200;
+/**
+ * The longest server-sent event taken from the upstream, in UTF-16 code units (1 Mi): a chunk of a completion is well
+ * under a kilobyte, and one with log-probabilities or a tool call's arguments a few; the limit bounds what a broken or
+ * hostile upstream makes the gateway hold for one stream.
+ */
+const MAX_EVENT_CHARS = 1024 * 1024;
 /** `decode` options for a byte stream cut anywhere: one object for every call. */
 const STREAMING = { stream: true } as const;
 
@@ -140,6 +146,13 @@ class TextStream {
         }
         if (from > 0) buf = buf.slice(from);
         if (stop) break;
+        if (buf.length > MAX_EVENT_CHARS) {
+          // An event that never ends is not a model's output: it would be held here without bound.
+          this.#ended = 'upstream_invalid';
+          call.abort('event too large');
+          this.#lastEvent = upstreamEndedEvent('the model server sent an event over 1 MiB');
+          break;
+        }
       }
       if (!this.#ended) {
         this.#ended = this.#closed ? 'client_closed' : 'upstream_closed';

@@ -67,6 +67,30 @@ describe('gateway faults', () => {
     assert.equal(last.payload.ended, 'upstream_closed');
   });
 
+  it('an upstream event that never ends is cut at 1 MiB: an error event, the upstream request aborted', {
+    timeout: 20_000,
+  }, async () => {
+    const aborted = gw.upstream.nextAbort();
+    const stream = await gw.client(gw.users.verified).chat.completions.create({
+      model: 'runaway-model',
+      messages: [{ role: 'user', content: 'x' }],
+      stream: true,
+    });
+    let text = '';
+    const e = await (async () => {
+      for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
+    })().then(
+      () => assert.fail('the stream ended as if complete'),
+      (x: unknown) => x,
+    );
+    assert.ok(e instanceof OpenAI.APIError, String(e));
+    assert.match(e.message, /over 1 MiB/);
+    assert.ok(text.includes('Before the runaway event.'), 'what came before it was delivered');
+    await aborted;
+    const last = (await events(gw, 'gateway.generated')).at(-1)!;
+    assert.equal(last.payload.ended, 'upstream_invalid');
+  });
+
   it('a client that goes away mid-stream aborts the upstream request', async () => {
     const abortedBefore = gw.upstream.aborted;
     const aborted = gw.upstream.nextAbort();

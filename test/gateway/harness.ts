@@ -93,6 +93,7 @@ export async function startGateway(
     'slow-model': 'slow-up',
     'cut-model': 'cut-up',
     'endless-model': 'endless-up',
+    'runaway-model': 'runaway-up',
     'bad-model': 'bad-up',
     'paced-model': 'paced-up',
   };

@@ -1,7 +1,8 @@
 /**
  * A local OpenAI-compatible model server for the gateway tests: a real HTTP server with deterministic answers, whose
  * behaviour is chosen by the model name the gateway forwards — normal, failing (500), slow (no answer), cut (closes
- * mid-stream), endless (streams until aborted), bad (writes a blocked term mid-stream). It counts the requests it saw
+ * mid-stream), endless (streams until aborted), runaway (one event that never ends, until aborted), bad (writes a
+ * blocked term mid-stream). It counts the requests it saw
  * aborted by the other side, which is how the tests see that a client's disconnect reached the upstream.
  */
 import { once } from 'node:events';
@@ -153,6 +154,15 @@ export async function startUpstream(o: { record?: boolean } = {}): Promise<FakeU
         }
         res.write(ev(null, 'stop'));
         res.end('data: [DONE]\n\n');
+        return;
+      }
+      if (model === 'runaway-up') {
+        res.write(ev('Before the runaway event. ', null));
+        res.write('data: {"choices":[{"index":0,"delta":{"content":"');
+        const run = 'a'.repeat(64 * 1024);
+        while (!res.destroyed) {
+          if (!res.write(run)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+        }
         return;
       }
       if (model === 'endless-up') {
