@@ -138,7 +138,12 @@ class TextStream {
           const event = buf.slice(from, at);
           from = at + endLength(buf, at);
           let step = this.#handleEvent(event);
-          if (typeof step !== 'string') step = await step;
+          if (typeof step !== 'string') {
+            // Waiting for the client (or the record): the upstream's time limit does not run meanwhile.
+            call.hold();
+            step = await step;
+            call.touch();
+          }
           if (step === 'stop') {
             stop = true;
             break;

@@ -30,6 +30,11 @@ export interface UpstreamCall {
   reader(): BodyReader;
   /** Restart the time limit (a stream chunk arrived). */
   touch(): void;
+  /**
+   * Stop the time limit until the next `touch()`: the gateway is not reading the upstream (it waits for its client to
+   * take what it wrote), so the upstream's silence is not the upstream's.
+   */
+  hold(): void;
   /** Abort the upstream request (client gone, review block); idempotent. */
   abort(reason: string): void;
   /** Stop the timer (the call is finished). */
@@ -194,6 +199,11 @@ class Call implements UpstreamCall, GoneListener {
   touch(): void {
     if (this.#timer) this.#timer.refresh();
     else this.#timer = setTimeout(expire, this.#timeoutMs, this);
+  }
+
+  hold(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   abort(reason: string): void {

@@ -1,13 +1,16 @@
 /**
  * Faults between the client, the gateway and the upstream: a failing upstream, a silent one (the time limit), one
  * that closes mid-stream, a client that goes away mid-stream (the upstream request must be aborted — seen on the
- * upstream's side), and a request body over the limit.
+ * upstream's side), a client that stops reading (the gateway must stop reading the upstream), and a request body over
+ * the limit.
  */
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { events } from './audit-support.ts';
 import { type GatewayEnv, startGateway } from './harness.ts';
+import { FLOOD_EVENT_BYTES } from './upstream.ts';
 
 let gw: GatewayEnv;
 before(async () => {
@@ -112,6 +115,55 @@ describe('gateway faults', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     assert.fail('the generation ended by the client was not recorded');
+  });
+
+  it('a client that stops reading holds the upstream back; the stream goes on when it reads again', {
+    timeout: 60_000,
+  }, async () => {
+    const flooded = () => gw.upstream.flooded;
+    // Between the upstream and a paused client sit the kernel's socket buffers (tens of MB on loopback) and the
+    // gateway's 64 KiB; a gateway that kept reading regardless would pass this long before the flood stopped.
+    const bound = 256 * 1024 * 1024;
+    /** The flood's count once it has not moved for 500 ms; undefined if it passed `bound` bytes or 20 s first. */
+    const settled = async (): Promise<number | undefined> => {
+      let [last, since] = [flooded(), Date.now()];
+      for (const end = Date.now() + 20_000; Date.now() < end && flooded() * FLOOD_EVENT_BYTES < bound; ) {
+        await new Promise((r) => setTimeout(r, 50));
+        if (flooded() !== last) [last, since] = [flooded(), Date.now()];
+        else if (Date.now() - since >= 500) return last;
+      }
+      return undefined;
+    };
+    const body = JSON.stringify({ model: 'flood-model', messages: [{ role: 'user', content: 'x' }], stream: true });
+    const url = new URL(gw.s.url);
+    const socket = connect(Number(url.port), url.hostname);
+    socket.write(
+      `POST /v1/chat/completions HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${gw.users.verified.apiKey}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    let received = 0;
+    let head = '';
+    socket.on('data', (b: Buffer) => {
+      if (received === 0) head = b.toString('latin1');
+      received += b.length;
+    });
+    const aborted = gw.upstream.nextAbort();
+    try {
+      while (received < 64 * 1024) await new Promise((r) => setTimeout(r, 10));
+      assert.match(head, /^HTTP\/1\.1 200 /);
+      socket.pause(); // reads nothing more from here on
+      const held = await settled();
+      assert.ok(held !== undefined, `the upstream went on writing while the client read nothing (${flooded()} events)`);
+      const before = received;
+      socket.resume();
+      for (const end = Date.now() + 20_000; flooded() < held + 1000 && Date.now() < end; )
+        await new Promise((r) => setTimeout(r, 20));
+      assert.ok(flooded() >= held + 1000, 'the stream went on once the client read again');
+      assert.ok(received > before);
+    } finally {
+      socket.destroy();
+    }
+    await aborted; // the client's going away still ends the upstream request
   });
 
   it('the emergency switch also ends streams in flight, and their upstream requests', async () => {

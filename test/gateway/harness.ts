@@ -44,6 +44,7 @@ function elsewhere(url: string): FakeUpstream {
     url,
     requests: [],
     aborted: 0,
+    flooded: 0,
     nextAbort: () => new Promise<void>(() => {}),
     close: async () => {},
   };
@@ -93,6 +94,7 @@ export async function startGateway(
     'slow-model': 'slow-up',
     'cut-model': 'cut-up',
     'endless-model': 'endless-up',
+    'flood-model': 'flood-up',
     'runaway-model': 'runaway-up',
     'bad-model': 'bad-up',
     'paced-model': 'paced-up',

@@ -1,9 +1,9 @@
 /**
  * A local OpenAI-compatible model server for the gateway tests: a real HTTP server with deterministic answers, whose
  * behaviour is chosen by the model name the gateway forwards — normal, failing (500), slow (no answer), cut (closes
- * mid-stream), endless (streams until aborted), runaway (one event that never ends, until aborted), bad (writes a
- * blocked term mid-stream). It counts the requests it saw
- * aborted by the other side, which is how the tests see that a client's disconnect reached the upstream.
+ * mid-stream), endless (streams until aborted), flood (streams as fast as its connection takes it, until aborted),
+ * runaway (one event that never ends, until aborted), bad (writes a blocked term mid-stream). It counts the requests it
+ * saw aborted by the other side, and the flood's events, which is how the tests see that a client's disconnect reached the upstream.
  */
 import { once } from 'node:events';
 import { readFile, rm, writeFile } from 'node:fs/promises';
@@ -17,6 +17,8 @@ import { monoWav } from '../support/wav.ts';
 export const UPSTREAM_TEXT =
   'Hello from the model. This answer has several sentences, and it is long enough to stream in pieces.';
 export const BLOCKED_TERM = '禁词甲';
+/** The size of one event of the "flood-up" model, about (its JSON is within 200 bytes of it). */
+export const FLOOD_EVENT_BYTES = 4096;
 /** The "paced-up" model's timing: like a model server's prefill and decoding, so streams overlap as in service. */
 export const PACE = { firstTokenMs: 200, tokenMs: 50 };
 
@@ -41,6 +43,8 @@ export interface FakeUpstream {
   url: string;
   requests: { path: string; model: string; contentType: string; fields: string[] }[];
   aborted: number;
+  /** Events the "flood-up" model has written so far (they go out as fast as its connection takes them). */
+  flooded: number;
   /** Resolves at the next abort seen. */
   nextAbort(): Promise<void>;
   close(): Promise<void>;
@@ -64,6 +68,18 @@ async function mp3Of(w: Buffer): Promise<Buffer> {
   return b;
 }
 
+/** The response has taken what was written, or is gone: one listener pair, removed once either comes. */
+const drainOrClose = (res: ServerResponse): Promise<void> =>
+  new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+
 const readAll = async (req: IncomingMessage): Promise<Buffer> => {
   const parts: Buffer[] = [];
   for await (const c of req) parts.push(c as Buffer);
@@ -86,6 +102,7 @@ export async function startUpstream(o: { record?: boolean } = {}): Promise<FakeU
   const mp3Bytes = await mp3Of(wavBytes);
   const requests: FakeUpstream['requests'] = [];
   let aborted = 0;
+  let flooded = 0;
   let waiters: (() => void)[] = [];
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -156,12 +173,23 @@ export async function startUpstream(o: { record?: boolean } = {}): Promise<FakeU
         res.end('data: [DONE]\n\n');
         return;
       }
+      if (model === 'flood-up') {
+        // Events of FLOOD_EVENT_BYTES that carry one character of text each (the rest is log-probability detail, passed
+        // through): many bytes for the connections, little text for the reviewer.
+        const logprobs = { content: [{ token: 'x'.repeat(FLOOD_EVENT_BYTES - 200), logprob: 0, top_logprobs: [] }] };
+        const event = `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: 'a' }, logprobs, finish_reason: null }] })}\n\n`;
+        while (!res.destroyed) {
+          flooded++;
+          if (!res.write(event)) await drainOrClose(res);
+        }
+        return;
+      }
       if (model === 'runaway-up') {
         res.write(ev('Before the runaway event. ', null));
         res.write('data: {"choices":[{"index":0,"delta":{"content":"');
         const run = 'a'.repeat(64 * 1024);
         while (!res.destroyed) {
-          if (!res.write(run)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+          if (!res.write(run)) await drainOrClose(res);
         }
         return;
       }
@@ -218,6 +246,9 @@ export async function startUpstream(o: { record?: boolean } = {}): Promise<FakeU
     requests,
     get aborted() {
       return aborted;
+    },
+    get flooded() {
+      return flooded;
     },
     nextAbort: () => new Promise<void>((r) => waiters.push(r)),
     close: async () => {
