@@ -27,6 +27,24 @@ async function refusal(p: Promise<unknown>): Promise<InstanceType<typeof OpenAI.
   return e;
 }
 
+/** Streams a chat from `model` to its end, which must be an error: that error, and the text delivered before it. */
+async function streamUntilError(model: string): Promise<{ e: InstanceType<typeof OpenAI.APIError>; text: string }> {
+  const stream = await gw.client(gw.users.verified).chat.completions.create({
+    model,
+    messages: [{ role: 'user', content: 'x' }],
+    stream: true,
+  });
+  let text = '';
+  const e = await (async () => {
+    for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
+  })().then(
+    () => assert.fail('the stream ended as if complete'),
+    (x: unknown) => x,
+  );
+  assert.ok(e instanceof OpenAI.APIError, String(e));
+  return { e, text };
+}
+
 describe('gateway faults', () => {
   it('maps an upstream 500 to a 502 in the OpenAI shape', async () => {
     const e = await refusal(
@@ -52,19 +70,7 @@ describe('gateway faults', () => {
   });
 
   it('an upstream that closes mid-stream ends the stream with an error event, not a hang', async () => {
-    const stream = await gw.client(gw.users.verified).chat.completions.create({
-      model: 'cut-model',
-      messages: [{ role: 'user', content: 'x' }],
-      stream: true,
-    });
-    let text = '';
-    const e = await (async () => {
-      for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
-    })().then(
-      () => assert.fail('the stream ended as if complete'),
-      (x: unknown) => x,
-    );
-    assert.ok(e instanceof OpenAI.APIError, String(e));
+    const { text } = await streamUntilError('cut-model');
     assert.ok(text.length > 0, 'what was generated before the cut was delivered');
     const last = (await events(gw, 'gateway.generated')).at(-1)!;
     assert.equal(last.payload.ended, 'upstream_closed');
@@ -74,19 +80,7 @@ describe('gateway faults', () => {
     timeout: 20_000,
   }, async () => {
     const aborted = gw.upstream.nextAbort();
-    const stream = await gw.client(gw.users.verified).chat.completions.create({
-      model: 'runaway-model',
-      messages: [{ role: 'user', content: 'x' }],
-      stream: true,
-    });
-    let text = '';
-    const e = await (async () => {
-      for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
-    })().then(
-      () => assert.fail('the stream ended as if complete'),
-      (x: unknown) => x,
-    );
-    assert.ok(e instanceof OpenAI.APIError, String(e));
+    const { e, text } = await streamUntilError('runaway-model');
     assert.match(e.message, /over 1 MiB/);
     assert.ok(text.includes('Before the runaway event.'), 'what came before it was delivered');
     await aborted;
