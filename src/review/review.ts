@@ -108,7 +108,7 @@ export class TermResolver {
   private readonly ctx: Context;
 
   constructor(private readonly lib: CompiledLibrary) {
-    this.ctx = { text: '', open: false, allow: this.allow, common: this.common };
+    this.ctx = { text: '', base: 0, open: false, allow: this.allow, common: this.common };
   }
 
   /** Record an allowed phrase or common word (they only ever inform other matches); false for other patterns. */
@@ -120,17 +120,21 @@ export class TermResolver {
     return true;
   }
 
-  /** Decide an entry or co-occurrence match; false while it depends on text not yet seen. */
-  decide(pattern: number, start: number, end: number, text: string, open: boolean): boolean {
+  /**
+   * Decide an entry or co-occurrence match; false while it depends on text not yet seen. `text` is the whole text from
+   * offset `base` on: from `keepFrom` at least.
+   */
+  decide(pattern: number, start: number, end: number, text: string, open: boolean, base = 0): boolean {
     const lib = this.lib;
     const role = lib.patterns.role[pattern];
     const ctx = this.ctx;
     ctx.text = text;
+    ctx.base = base;
     ctx.open = open;
     const v = check(lib, pattern, start, end, ctx);
     if (v === PENDING) return false;
     if (role === ROLE_ENTRY) {
-      if (v >= 0) this.hits.push(entryHit(lib, pattern, { start, end: v }, text));
+      if (v >= 0) this.hits.push(entryHit(lib, pattern, { start, end: v }, text, base));
       else
         this.suppressed.push({
           entryId: lib.entries.id.get(lib.patterns.entry[pattern]!),
@@ -140,12 +144,41 @@ export class TermResolver {
     } else if (role === ROLE_COOC && v >= 0) {
       const code = lib.patterns.entry[pattern]!;
       const y: CoocOccurrence = { rule: code >> 1, side: (code & 1) as 0 | 1, start, end: v };
-      const hit = coocHit(lib, y, this.cooc, text);
+      const hit = coocHit(lib, y, this.cooc, text, base);
       if (hit) this.hits.push(hit);
       this.cooc.push(y);
     }
     return true;
   }
+
+  /**
+   * A stream's bookkeeping: no match still to be decided starts before `from`, and no regex match still to be decided
+   * before `regexFrom`. Forgets the allowed phrases, common words and co-occurrence terms none of them can bear on, and
+   * returns where the text that deciding them may read starts: the code point before `from` (a word boundary looks at
+   * it), and the start of every co-occurrence term a later one may pair with (its hit spans both).
+   */
+  keepFrom(from: number, regexFrom: number): number {
+    // check() looks only at spans ending after a match's start; the regex stage only at spans containing its match.
+    forgetEndingBy(this.allow, Math.min(from, regexFrom));
+    forgetEndingBy(this.common, from);
+    let keep = from - 2;
+    const cooc = this.cooc;
+    if (cooc.length) {
+      const window = this.lib.header.cooccurrence.reduce((m, r) => Math.max(m, r.window), 0);
+      let dead = 0;
+      while (dead < cooc.length && cooc[dead]!.end < from - window) dead++;
+      if (dead) cooc.splice(0, dead);
+      for (const x of cooc) keep = Math.min(keep, x.start);
+    }
+    return keep;
+  }
+}
+
+/** Drop the leading spans (in order of their end) that end at or before `at`. */
+function forgetEndingBy(spans: Span[], at: number): void {
+  let dead = 0;
+  while (dead < spans.length && spans[dead]!.end <= at) dead++;
+  if (dead) spans.splice(0, dead);
 }
 
 /**

@@ -18,6 +18,11 @@
  * is at least "review") and what is left is released, as a whole-text review would have passed it.
  *
  * A block is reported in the push where it becomes final, and nothing from its start on is released.
+ *
+ * Memory and time stay linear in the stream's length: the reviewer keeps only the text from the earliest point any
+ * stage may still read (text not yet released, the code point before a match still to be decided, co-occurrence terms
+ * within a rule's window, what a regex's next attempt looks back at), with its offset; the text before that is dropped
+ * once `compactAt` code units of it have gathered. Without that, each push would copy the whole text so far.
  */
 import type { CompiledLibrary } from './compiled/compiled-library.ts';
 import { decide, type ReviewDecision, type ReviewResult, stricter, type TextHit } from './decision.ts';
@@ -42,16 +47,25 @@ export interface StreamReviewer {
   end(): StreamUpdate & { result: ReviewResult };
   /** Code units currently held back. */
   readonly held: number;
+  /** Code units of text kept: what is held back, and what the checks may still read before it. */
+  readonly retained: number;
+}
+
+export interface StreamReviewOptions {
+  regex?: RegexStageOptions;
+  onIncomplete?: 'review' | 'ignore';
+  /**
+   * Drop text no check needs any more once this many code units of it have gathered (default 4096). Lower values copy
+   * less per push, higher ones slice less often; the results are the same.
+   */
+  compactAt?: number;
 }
 
 /** Shared empty intermediates: a push that finds nothing (most of them) copies no arrays. Never written to. */
 const NO_HITS: TextHit[] = [];
 const NO_MATCHES: RawMatch[] = [];
 
-export function createStreamReviewer(
-  lib: CompiledLibrary,
-  opts: { regex?: RegexStageOptions; onIncomplete?: 'review' | 'ignore' } = {},
-): StreamReviewer {
+export function createStreamReviewer(lib: CompiledLibrary, opts: StreamReviewOptions = {}): StreamReviewer {
   return new Reviewer(lib, opts);
 }
 
@@ -60,21 +74,25 @@ export function createStreamReviewer(
  * choice for as long as the stream lasts, and an object with methods is a third of the heap of a closure set.
  */
 class Reviewer implements StreamReviewer {
+  /** The text from offset #base on; every other position here is one in the whole text. */
   #text = '';
+  #base = 0;
   #scanned = 0;
   #released = 0;
   #blockedAt = Number.POSITIVE_INFINITY;
   #pending: RawMatch[] = [];
   readonly #lib: CompiledLibrary;
   readonly #onIncomplete: 'review' | 'ignore' | undefined;
+  readonly #compactAt: number;
   readonly #st: ReturnType<typeof newScanState>;
   readonly #sink = new MatchSink();
   readonly #resolver: TermResolver;
   readonly #regex: RegexScan | null;
 
-  constructor(lib: CompiledLibrary, opts: { regex?: RegexStageOptions; onIncomplete?: 'review' | 'ignore' }) {
+  constructor(lib: CompiledLibrary, opts: StreamReviewOptions) {
     this.#lib = lib;
     this.#onIncomplete = opts.onIncomplete;
+    this.#compactAt = Math.max(1, opts.compactAt ?? 4096);
     this.#st = newScanState(lib);
     this.#resolver = new TermResolver(lib);
     this.#regex = lib.header.regexes.length ? new RegexScan(lib, opts.regex) : null;
@@ -111,7 +129,11 @@ class Reviewer implements StreamReviewer {
   }
 
   get held(): number {
-    return this.#text.length - this.#released;
+    return this.#base + this.#text.length - this.#released;
+  }
+
+  get retained(): number {
+    return this.#text.length;
   }
 
   /** Decision over every final hit so far (an incomplete regex stage makes it at least "review"). */
@@ -128,12 +150,14 @@ class Reviewer implements StreamReviewer {
   #advance(open: boolean): StreamUpdate {
     const lib = this.#lib;
     const text = this.#text;
+    const base = this.#base;
+    const length = base + text.length;
     const st = this.#st;
     const sink = this.#sink;
     const resolver = this.#resolver;
     const regex = this.#regex;
-    this.#scanned = scan(lib, text, this.#scanned, text.length, st, sink, 0, !open);
-    const scanned = this.#scanned;
+    const scanned = base + scan(lib, text, this.#scanned - base, text.length, st, sink, base, !open);
+    this.#scanned = scanned;
     const fresh = sink.n > 0 ? sinkMatches(sink) : NO_MATCHES;
     sink.n = 0;
     let pending = this.#pending;
@@ -141,18 +165,18 @@ class Reviewer implements StreamReviewer {
     if (fresh.length) pending.sort((x, y) => x.end - y.end || x.start - y.start || x.pattern - y.pattern);
     // Release point: where the longest key still in progress starts.
     const d = lib.automaton.depth[st.s]!;
-    const point = open ? (d > 0 ? st.ring[(st.pos - d) & lib.ringMask]! : scanned) : text.length;
+    const point = open ? (d > 0 ? st.ring[(st.pos - d) & lib.ringMask]! : scanned) : length;
     const before = resolver.hits.length;
     let k = 0;
     for (; k < pending.length; k++) {
       const m = pending[k]!;
       if (open && m.end > point) break;
-      if (!resolver.decide(m.pattern, m.start, m.end, text, open)) break;
+      if (!resolver.decide(m.pattern, m.start, m.end, text, open, base)) break;
     }
     if (k > 0) pending = this.#pending = pending.slice(k);
     const termHits = resolver.hits.length > before ? resolver.hits.slice(before) : NO_HITS;
     // Allowed phrases not yet found start at or after the release point.
-    const regexHits = regex ? regex.advance(text, !open, resolver.allow, point) : NO_HITS;
+    const regexHits = regex ? regex.advance(text, base, !open, resolver.allow, point) : NO_HITS;
     // A fresh array for the caller even when empty: the shared empty ones never leave this function.
     const hits = regexHits.length ? orderHits([...termHits, ...regexHits]) : termHits === NO_HITS ? [] : termHits;
     for (const h of hits) if (h.action === 'block') this.#blockedAt = Math.min(this.#blockedAt, h.span.start);
@@ -165,15 +189,38 @@ class Reviewer implements StreamReviewer {
       this.#blockedAt,
     );
     // Keep a surrogate pair together.
-    if (upTo > 0 && upTo < text.length && isLow(text.charCodeAt(upTo)) && isHigh(text.charCodeAt(upTo - 1))) upTo--;
-    upTo = Math.max(upTo, this.#released);
-    const release = text.slice(this.#released, upTo);
-    this.#released = upTo;
+    if (upTo > 0 && upTo < length && isLow(text.charCodeAt(upTo - base)) && isHigh(text.charCodeAt(upTo - base - 1)))
+      upTo--;
+    const release = upTo > this.#released ? text.slice(this.#released - base, upTo - base) : '';
+    this.#released = Math.max(upTo, this.#released);
+    if (open) this.#compact(point, pending);
     return {
       release,
       hits,
       decision: this.#decision(),
       blocked: this.#blockedAt < Number.POSITIVE_INFINITY,
     };
+  }
+
+  /**
+   * Drop the text before the earliest point still needed, once there is enough of it: text not yet released (unless
+   * a block stops its release for good), what deciding the pending matches and those still to come may read (no match
+   * to come starts before `point`), and what the regex stage may read.
+   */
+  #compact(point: number, pending: readonly RawMatch[]): void {
+    let from = point;
+    for (const m of pending) from = Math.min(from, m.start);
+    const regex = this.#regex;
+    const regexFrom = regex ? regex.holdFrom : Number.POSITIVE_INFINITY;
+    let keep = Math.min(
+      this.#resolver.keepFrom(from, regexFrom),
+      regex ? regex.keepFrom : Number.POSITIVE_INFINITY,
+      this.#released < this.#blockedAt ? this.#released : Number.POSITIVE_INFINITY,
+    );
+    const base = this.#base;
+    keep = Math.min(keep, base + this.#text.length);
+    if (keep - base < this.#compactAt) return;
+    this.#text = this.#text.slice(keep - base);
+    this.#base = keep;
   }
 }

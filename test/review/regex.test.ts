@@ -159,7 +159,7 @@ describe('regex bounds', () => {
     .array(fc.constantFrom('a', 'b', '1', ' ', '\n', '😀', '\ud83d', 'é'), { maxLength: 24 })
     .map((xs) => xs.join(''));
 
-  it('on random patterns and texts: no match is longer than maxLength, and an attempt at i needs only text before i + reach', () => {
+  it('on random patterns and texts: no match is longer than maxLength, and an attempt at i needs only text from i − behind to i + reach', () => {
     fc.assert(
       fc.property(pattern, fc.constantFrom('', 'i', 'm', 's'), text, (source, flags, t) => {
         fc.pre(regexProblem(source, flags) === null);
@@ -175,6 +175,9 @@ describe('regex bounds', () => {
           if (i > 0 && /[\ud800-\udbff]/.test(t[i - 1]!) && /[\udc00-\udfff]/.test(t[i] ?? '')) continue;
           const whole = at(t, i);
           if (whole !== null) assert.ok(whole.length <= b.maxLength, `${source} matched ${JSON.stringify(whole)}`);
+          // Nor text before i − behind: the same attempt on the text from j on (j may split a surrogate pair).
+          for (let j = 1; j <= i - b.behind - 1; j++)
+            assert.equal(at(t.slice(j), i - j), whole, `${source}/${flags} at ${i} from ${j} of ${JSON.stringify(t)}`);
           for (let end = i + b.reach; end < t.length; end++) {
             if (/[\ud800-\udbff]/.test(t[end - 1]!)) continue;
             assert.equal(

@@ -121,7 +121,7 @@ describe('repeat counts at every position of a text made of runs', () => {
       fc.property(runsText, (text) => {
         const whole = reviewText(text, lib);
         for (let cut = 0; cut <= text.length; cut++) {
-          const s = createStreamReviewer(lib);
+          const s = createStreamReviewer(lib, { compactAt: 1 });
           s.push(text.slice(0, cut));
           s.push(text.slice(cut));
           const end = s.end();

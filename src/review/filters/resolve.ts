@@ -34,7 +34,9 @@ export interface RawMatch {
 }
 
 export interface Context {
+  /** The text from offset `base` on (a stream drops text no check needs any more); spans are whole-text positions. */
   text: string;
+  base: number;
   /** More text may follow `text` (streaming). */
   open: boolean;
   allow: Span[];
@@ -134,10 +136,10 @@ function cut(spans: readonly Span[], start: number, end: number, maxLen: number)
 
 /**
  * Decide one entry (or co-occurrence term) match [start, end) of `pattern`: its end (after trailing repeats) when it
- * stands, else `PENDING` or a reason code (see `REASONS`).
+ * stands, else `PENDING` or a reason code (see `REASONS`). Reads `ctx.text` from the code point before `start` on.
  */
 export function check(lib: CompiledLibrary, pattern: number, start: number, end: number, ctx: Context): number {
-  const { text } = ctx;
+  const { text, base } = ctx;
   const settings = lib.header.settings;
   const runs = lib.patterns.runs;
   const runsLength = runs.lengthOf(pattern);
@@ -149,7 +151,7 @@ export function check(lib: CompiledLibrary, pattern: number, start: number, end:
     let unit = 0;
     let prev = -1;
     let count = 0;
-    for (let i = start; i < matchEnd; ) {
+    for (let i = start - base; i < matchEnd - base; ) {
       i = keysAt(lib, text, i);
       for (let k = 0; k < keyCount; k++) {
         const key = keys[k]!;
@@ -166,7 +168,7 @@ export function check(lib: CompiledLibrary, pattern: number, start: number, end:
       }
     }
     let gap = 0;
-    for (let j = matchEnd; count < need; ) {
+    for (let j = matchEnd - base; count < need; ) {
       if (j >= text.length) {
         if (ctx.open) return PENDING;
         break;
@@ -177,7 +179,7 @@ export function check(lib: CompiledLibrary, pattern: number, start: number, end:
       } else if (keys[0] === prev) {
         count += keyCount;
         gap = 0;
-        end = next;
+        end = next + base;
       } else break;
       j = next;
     }
@@ -185,10 +187,10 @@ export function check(lib: CompiledLibrary, pattern: number, start: number, end:
   }
   const boundary = lib.patterns.boundary[pattern];
   if (boundary === BOUNDARY_WORD) {
-    if (start > 0 && alnumAround(lib, text, start, true)) return WORD_BOUNDARY;
-    if (end >= text.length) {
+    if (start > 0 && alnumAround(lib, text, start - base, true)) return WORD_BOUNDARY;
+    if (end - base >= text.length) {
       if (ctx.open) return PENDING;
-    } else if (alnumAround(lib, text, end, false)) return WORD_BOUNDARY;
+    } else if (alnumAround(lib, text, end - base, false)) return WORD_BOUNDARY;
   }
   if (ctx.allow.length === 0 && (boundary !== BOUNDARY_COMMON || ctx.common.length === 0)) return end;
   const maxLen = lib.header.maxKeyUnits * (1 + settings.maxGap) * 2;
@@ -199,18 +201,22 @@ export function check(lib: CompiledLibrary, pattern: number, start: number, end:
   return end;
 }
 
-export function entryHit(lib: CompiledLibrary, pattern: number, span: Span, text: string): TextHit {
+export function entryHit(lib: CompiledLibrary, pattern: number, span: Span, text: string, base = 0): TextHit {
   const variant = { kind: PATTERN_VARIANTS[lib.patterns.variant[pattern]!]!, form: lib.patterns.form.get(pattern) };
-  return hitOfEntry(lib, lib.patterns.entry[pattern]!, variant, span, text);
+  return hitOfEntry(lib, lib.patterns.entry[pattern]!, variant, span, text, base);
 }
 
-/** A text hit on entry `e` of the library: what it is, how it was found (`variant`) and where. */
+/**
+ * A text hit on entry `e` of the library: what it is, how it was found (`variant`) and where. `text` is the whole text
+ * from offset `base` on.
+ */
 export function hitOfEntry(
   lib: CompiledLibrary,
   e: number,
   variant: TextHit['variant'],
   span: Span,
   text: string,
+  base = 0,
 ): TextHit {
   const E = lib.entries;
   return {
@@ -222,7 +228,7 @@ export function hitOfEntry(
     severity: E.severity[e]! as Severity,
     variant,
     span,
-    matchedText: text.slice(span.start, span.end),
+    matchedText: text.slice(span.start - base, span.end - base),
   };
 }
 
@@ -236,13 +242,15 @@ export interface CoocOccurrence {
 
 /**
  * The rule hit for occurrence `y`, if an earlier occurrence of the rule's other term lies within the window.
- * "Earlier" is by (end, start), the order in which occurrences become final while streaming.
+ * "Earlier" is by (end, start), the order in which occurrences become final while streaming. `text` is the whole text
+ * from offset `base` on (from the earliest start of the occurrences in the window at least).
  */
 export function coocHit(
   lib: CompiledLibrary,
   y: CoocOccurrence,
   earlier: readonly CoocOccurrence[],
   text: string,
+  base = 0,
 ): TextHit | undefined {
   const rule = lib.header.cooccurrence[y.rule]!;
   let best: CoocOccurrence | undefined;
@@ -262,7 +270,7 @@ export function coocHit(
     severity: rule.severity,
     variant: { kind: 'cooccurrence', form: `${rule.a}…${rule.b}` },
     span,
-    matchedText: text.slice(span.start, span.end),
+    matchedText: text.slice(span.start - base, span.end - base),
   };
 }
 

@@ -35,6 +35,11 @@ export interface RegexBounds {
    * provided that text does not end inside a surrogate pair (the code point there would not be known).
    */
   reach: number;
+  /**
+   * An attempt at position i reads no text before i − behind: lookbehinds, and the assertions `^ \b \B` that look at
+   * the code point before a position. A stream may drop text further back than that.
+   */
+  behind: number;
   /** True when the source had an unbounded repeat (and was rewritten). */
   rewritten: boolean;
 }
@@ -55,7 +60,7 @@ export function regexBounds(source: string, declared?: number): RegexBounds {
         'malformed',
         `regex matches up to ${maxLength} code units, more than ${declared === undefined ? 'the limit' : 'its maxLength'} (${limit})`,
       );
-    return { source, maxLength, reach: reach(root, 0), rewritten: false };
+    return { source, maxLength, reach: reach(root, 0), behind: behind(root, 0), rewritten: false };
   }
   const limit = declared ?? DEFAULT_MAX_MATCH;
   if (width(root, 1) > limit)
@@ -68,7 +73,13 @@ export function regexBounds(source: string, declared?: number): RegexBounds {
     if (width(root, mid) <= limit) lo = mid;
     else hi = mid - 1;
   }
-  return { source: render(root, lo), maxLength: width(root, lo), reach: reach(root, lo), rewritten: true };
+  return {
+    source: render(root, lo),
+    maxLength: width(root, lo),
+    reach: reach(root, lo),
+    behind: behind(root, lo),
+    rewritten: true,
+  };
 }
 
 /** Repeat count an unbounded repeat stands for once bounded with K. */
@@ -137,6 +148,29 @@ function reach(n: Node, k: number): number {
     }
   }
 }
+
+/**
+ * Furthest the node reads before where it starts, erring long: a lookbehind reads back as far as its body is wide (and
+ * what its body reads before that); an assertion reads the code point before a position (two units at most).
+ */
+function behind(n: Node, k: number): number {
+  switch (n.t) {
+    case 'seq':
+      return n.items.reduce((m, x) => Math.max(m, behind(x, k)), 0);
+    case 'alt':
+      return Math.max(...n.alts.map((x) => behind(x, k)));
+    case 'atom':
+      return 0;
+    case 'assert':
+      return 2;
+    case 'group':
+      return isLookbehind(n.open) ? width(n.body, k) + behind(n.body, k) : behind(n.body, k);
+    case 'repeat':
+      return countOf(n, k) === 0 ? 0 : behind(n.body, k);
+  }
+}
+
+const isLookbehind = (open: string) => open.startsWith('(?<=') || open.startsWith('(?<!');
 
 const isLook = (open: string) =>
   open.startsWith('(?=') || open.startsWith('(?!') || open.startsWith('(?<=') || open.startsWith('(?<!');

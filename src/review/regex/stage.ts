@@ -7,7 +7,9 @@
  *
  * The scan is resumable over a growing text (streamed model output): an attempt at position i reads nothing at or after
  * i + reach, so its result is final once that much text is known, and a stream finds exactly the matches a whole-text
- * review finds, each as soon as it is certain.
+ * review finds, each as soon as it is certain. Nor does it read before i − behind, so a stream passes only the text
+ * from `keepFrom` on, with its offset (`base`); positions are always those of the whole text. An attempt never starts
+ * at the first unit of such a trimmed text, so `^` (no `m` flag) cannot take that unit for the start of the text.
  */
 import type { CompiledLibrary } from '../compiled/compiled-library.ts';
 import type { Span, TextHit } from '../decision.ts';
@@ -34,8 +36,9 @@ export interface RegexStageResult {
 
 interface PreparedRegex {
   re: RegExp;
-  /** An attempt at i reads no text at or after i + reach. */
+  /** An attempt at i reads no text at or after i + reach, nor before i − behind. */
   reach: number;
+  behind: number;
 }
 
 const prepared = new WeakMap<CompiledLibrary, PreparedRegex[]>();
@@ -45,7 +48,7 @@ function regexesOf(lib: CompiledLibrary): PreparedRegex[] {
   if (!r) {
     r = lib.header.regexes.map((x) => {
       const b = regexBounds(x.source, x.maxLength);
-      return { re: new RegExp(b.source, `${x.flags.replace(/[gyu]/g, '')}gu`), reach: b.reach };
+      return { re: new RegExp(b.source, `${x.flags.replace(/[gyu]/g, '')}gu`), reach: b.reach, behind: b.behind };
     });
     prepared.set(lib, r);
   }
@@ -108,18 +111,34 @@ export class RegexScan {
   }
 
   /**
-   * Run every regex over `text` as far as its results are final: to the end when `final`, else up to where more text
-   * could still change an attempt. A match is checked against the allowed phrases `allow` once it starts before
-   * `allowFrom` (allowed phrases not yet found start at or after it). Stops between execs once the budget is spent:
-   * on a final text the stage is then incomplete; otherwise the next call carries on where this one stopped. Returns
-   * the hits that became final.
+   * The stage reads no text before this from now on (Infinity once finished or stopped): `behind` before where each
+   * regex's next attempt or first undecided match starts, and a unit more, so that no attempt starts at the first unit
+   * of the text it is given.
    */
-  advance(text: string, final: boolean, allow: readonly Span[], allowFrom: number): TextHit[] {
+  get keepFrom(): number {
+    if (!this.complete) return Number.POSITIVE_INFINITY;
+    let from = Number.POSITIVE_INFINITY;
+    for (let r = 0; r < this.cursors.length; r++) {
+      const c = this.cursors[r]!;
+      if (!c.done) from = Math.min(from, (c.found[0]?.start ?? c.at) - this.regexes[r]!.behind - 1);
+    }
+    return from;
+  }
+
+  /**
+   * Run every regex over the text as far as its results are final: to the end when `final`, else up to where more text
+   * could still change an attempt. `text` is the whole text from offset `base` on (`base` at most `keepFrom`). A match
+   * is checked against the allowed phrases `allow` (in order of their end) once it starts before `allowFrom` (allowed
+   * phrases not yet found start at or after it). Stops between execs once the budget is spent: on a final text the
+   * stage is then incomplete; otherwise the next call carries on where this one stopped. Returns the hits that became
+   * final.
+   */
+  advance(text: string, base: number, final: boolean, allow: readonly Span[], allowFrom: number): TextHit[] {
     const before = this.hits.length;
     if (!this.complete) return [];
     const started = performance.now();
     // A trailing high surrogate is not a known code point until the next unit arrives.
-    const n = !final && isHigh(text.charCodeAt(text.length - 1)) ? text.length - 1 : text.length;
+    const n = base + (!final && isHigh(text.charCodeAt(text.length - 1)) ? text.length - 1 : text.length);
     for (let r = 0; r < this.regexes.length; r++) {
       const c = this.cursors[r]!;
       if (c.done) continue;
@@ -131,41 +150,42 @@ export class RegexScan {
           return this.hits.slice(before);
         }
         let end = Math.min(n, c.at + this.window + reach);
-        if (end < n && isHigh(text.charCodeAt(end - 1))) end--;
+        if (end < n && isHigh(text.charCodeAt(end - 1 - base))) end--;
         // Attempts below this were made with all the text they read.
         const certain = final && end === n ? n : end - reach + 1;
-        re.lastIndex = c.at;
-        const m = re.exec(end === text.length ? text : text.slice(0, end));
-        if (m && m.index < certain) {
+        re.lastIndex = c.at - base;
+        const m = re.exec(end - base === text.length ? text : text.slice(0, end - base));
+        const at = m ? m.index + base : 0;
+        if (m && at < certain) {
           const len = m[0].length;
-          if (len > 0) c.found.push({ start: m.index, end: m.index + len });
+          if (len > 0) c.found.push({ start: at, end: at + len });
           // After an empty match, the next attempt is one code point on.
-          c.at = m.index + (len || (isHigh(text.charCodeAt(m.index)) && isLow(text.charCodeAt(m.index + 1)) ? 2 : 1));
-          this.decide(r, text, final ? n : allowFrom, allow);
+          c.at = at + (len || (isHigh(text.charCodeAt(m.index)) && isLow(text.charCodeAt(m.index + 1)) ? 2 : 1));
+          this.decide(r, text, base, final ? n : allowFrom, allow);
         } else c.at = certain;
       }
-      this.decide(r, text, final ? n : allowFrom, allow);
+      this.decide(r, text, base, final ? n : allowFrom, allow);
       if (final || c.count >= this.maxMatches) c.done = true;
     }
     return this.hits.slice(before);
   }
 
   /** Turn regex r's found matches that start before `allowFrom` into hits, unless inside an allowed phrase. */
-  private decide(r: number, text: string, allowFrom: number, allow: readonly Span[]): void {
+  private decide(r: number, text: string, base: number, allowFrom: number, allow: readonly Span[]): void {
     const c = this.cursors[r]!;
     let k = 0;
     for (; k < c.found.length && c.found[k]!.start < allowFrom && c.count < this.maxMatches; k++) {
       const span = c.found[k]!;
       if (allow.some((a) => a.start <= span.start && span.end <= a.end)) continue;
       c.count++;
-      this.hits.push(this.hit(r, span, text));
+      this.hits.push(this.hit(r, span, text, base));
     }
     c.found = c.count >= this.maxMatches ? [] : c.found.slice(k);
   }
 
-  private hit(r: number, span: Span, text: string): TextHit {
+  private hit(r: number, span: Span, text: string, base: number): TextHit {
     const { entry, source } = this.lib.header.regexes[r]!;
-    return hitOfEntry(this.lib, entry, { kind: 'regex', form: source }, span, text);
+    return hitOfEntry(this.lib, entry, { kind: 'regex', form: source }, span, text, base);
   }
 }
 
@@ -178,6 +198,6 @@ export function runRegexStage(
 ): RegexStageResult {
   if (lib.header.regexes.length === 0) return { hits: [], complete: true, entriesSkipped: 0 };
   const scan = new RegexScan(lib, opts);
-  scan.advance(text, true, allow, text.length);
+  scan.advance(text, 0, true, allow, text.length);
   return { hits: scan.hits, complete: scan.complete, entriesSkipped: scan.entriesSkipped };
 }
