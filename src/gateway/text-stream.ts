@@ -102,6 +102,8 @@ class TextStream {
       'cache-control': 'no-cache',
       'x-hegui-produce-id': this.#adm.produceId,
     });
+    // The head goes now, so that every event after it can go straight to the socket (see #write).
+    raw.flushHeaders();
     flattenHead(raw as unknown as { _header?: unknown });
     // `on` rather than `once`: the event comes once anyway, and `once` keeps a wrapper and its state per stream.
     raw.on('close', () => {
@@ -206,17 +208,31 @@ class TextStream {
     }
   }
 
-  /** Writes; a promise only when the client has not taken the last writes yet (wait for `drain`). */
+  /**
+   * Writes one event; a promise only when the client has not taken the last writes yet (wait for `drain`).
+   *
+   * Straight to the client's socket, as one string with its HTTP/1.1 chunk framing (RFC 9112 §7.1: size in hex, CRLF,
+   * data, CRLF), where `res.write` would queue three pieces and a write request for each: a stream writes an event per
+   * token, and this is a sixth of what the gateway allocates while streaming. The head went before (`flushHeaders`)
+   * and `res.end()` writes the last chunk, so the socket sees the same bytes. Through `res.write` while the response
+   * has no socket of its own (a pipelined request waiting for the one before it).
+   */
   #write(s: string): Promise<void> | undefined {
     const raw = this.#raw;
-    if (this.#closed || raw.write(s)) return undefined;
+    if (this.#closed) return undefined;
+    const socket = raw.socket;
+    const direct = socket !== null && socket.writable && raw.headersSent;
+    const chunked = (raw as unknown as { chunkedEncoding?: boolean }).chunkedEncoding === true;
+    const ok = direct ? socket.write(chunked ? `${Buffer.byteLength(s).toString(16)}\r\n${s}\r\n` : s) : raw.write(s);
+    if (ok) return undefined;
+    const emitter = direct ? socket : raw;
     return new Promise<void>((resolve) => {
       const done = () => {
-        raw.off('drain', done);
+        emitter.off('drain', done);
         raw.off('close', done);
         resolve();
       };
-      raw.on('drain', done);
+      emitter.on('drain', done);
       raw.on('close', done);
     });
   }
