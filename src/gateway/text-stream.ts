@@ -220,12 +220,11 @@ class TextStream {
   #write(s: string): Promise<void> | undefined {
     const raw = this.#raw;
     if (this.#closed) return undefined;
-    const socket = raw.socket;
-    const direct = socket !== null && socket.writable && raw.headersSent;
+    const socket = raw.socket?.writable && raw.headersSent ? raw.socket : null;
     const chunked = (raw as unknown as { chunkedEncoding?: boolean }).chunkedEncoding === true;
-    const ok = direct ? socket.write(chunked ? `${Buffer.byteLength(s).toString(16)}\r\n${s}\r\n` : s) : raw.write(s);
+    const ok = socket ? socket.write(chunked ? `${Buffer.byteLength(s).toString(16)}\r\n${s}\r\n` : s) : raw.write(s);
     if (ok) return undefined;
-    const emitter = direct ? socket : raw;
+    const emitter = socket ?? raw;
     return new Promise<void>((resolve) => {
       const done = () => {
         emitter.off('drain', done);
