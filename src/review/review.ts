@@ -4,7 +4,7 @@
  */
 import { leftmostLongest } from './automaton/automaton.ts';
 import { type CompiledLibrary, ROLE_ALLOW, ROLE_COMMON, ROLE_COOC, ROLE_ENTRY } from './compiled/compiled-library.ts';
-import { decide, type ReviewResult, type Span, type SuppressedHit, stricter, type TextHit } from './decision.ts';
+import { decide, type ReviewResult, type SuppressedHit, stricter, type TextHit } from './decision.ts';
 import {
   type Context,
   type CoocOccurrence,
@@ -15,6 +15,7 @@ import {
   PENDING,
   type RawMatch,
   REASONS,
+  Spans,
 } from './filters/resolve.ts';
 import { type RegexStageOptions, runRegexStage } from './regex/stage.ts';
 import { ACTION_RANK } from './risk.ts';
@@ -100,11 +101,15 @@ function sortSink(sink: MatchSink): void {
 
 /** The text-hit stage shared by whole-text and stream review: decide each match in order. */
 export class TermResolver {
-  readonly allow: Span[] = [];
-  readonly common: Span[] = [];
+  readonly allow = new Spans();
+  readonly common = new Spans();
   readonly hits: TextHit[] = [];
   readonly suppressed: SuppressedHit[] = [];
-  private readonly cooc: CoocOccurrence[] = [];
+  /**
+   * The latest occurrence, by (end, start), of each co-occurrence rule's terms, at 2 × rule + side: the only one a later
+   * occurrence of the other term can pair with (see coocHit).
+   */
+  private readonly cooc: (CoocOccurrence | undefined)[] = [];
   private readonly ctx: Context;
 
   constructor(private readonly lib: CompiledLibrary) {
@@ -114,8 +119,8 @@ export class TermResolver {
   /** Record an allowed phrase or common word (they only ever inform other matches); false for other patterns. */
   note(pattern: number, start: number, end: number): boolean {
     const role = this.lib.patterns.role[pattern];
-    if (role === ROLE_ALLOW) this.allow.push({ start, end });
-    else if (role === ROLE_COMMON) this.common.push({ start, end });
+    if (role === ROLE_ALLOW) this.allow.add(start, end);
+    else if (role === ROLE_COMMON) this.common.add(start, end);
     else return false;
     return true;
   }
@@ -144,9 +149,12 @@ export class TermResolver {
     } else if (role === ROLE_COOC && v >= 0) {
       const code = lib.patterns.entry[pattern]!;
       const y: CoocOccurrence = { rule: code >> 1, side: (code & 1) as 0 | 1, start, end: v };
-      const hit = coocHit(lib, y, this.cooc, text, base);
+      const hit = coocHit(lib, y, this.cooc[2 * y.rule + 1 - y.side], text, base);
       if (hit) this.hits.push(hit);
-      this.cooc.push(y);
+      // Matches are decided in order of their end, but an occurrence's end may reach on over trailing repeats.
+      const k = 2 * y.rule + y.side;
+      const x = this.cooc[k];
+      if (!x || y.end > x.end || (y.end === x.end && y.start > x.start)) this.cooc[k] = y;
     }
     return true;
   }
@@ -155,30 +163,20 @@ export class TermResolver {
    * A stream's bookkeeping: no match still to be decided starts before `from`, and no regex match still to be decided
    * before `regexFrom`. Forgets the allowed phrases, common words and co-occurrence terms none of them can bear on, and
    * returns where the text that deciding them may read starts: the code point before `from` (a word boundary looks at
-   * it), and the start of every co-occurrence term a later one may pair with (its hit spans both).
+   * it), and the start of every co-occurrence term a later one may still pair with (its hit spans both).
    */
   keepFrom(from: number, regexFrom: number): number {
     // check() looks only at spans ending after a match's start; the regex stage only at spans containing its match.
-    forgetEndingBy(this.allow, Math.min(from, regexFrom));
-    forgetEndingBy(this.common, from);
+    this.allow.forgetEndingBy(Math.min(from, regexFrom));
+    this.common.forgetEndingBy(from);
     let keep = from - 2;
-    const cooc = this.cooc;
-    if (cooc.length) {
-      const window = this.lib.header.cooccurrence.reduce((m, r) => Math.max(m, r.window), 0);
-      let dead = 0;
-      while (dead < cooc.length && cooc[dead]!.end < from - window) dead++;
-      if (dead) cooc.splice(0, dead);
-      for (const x of cooc) keep = Math.min(keep, x.start);
+    const rules = this.lib.header.cooccurrence;
+    for (let k = 0; k < this.cooc.length; k++) {
+      const x = this.cooc[k];
+      if (x && x.end >= from - rules[k >> 1]!.window) keep = Math.min(keep, x.start);
     }
     return keep;
   }
-}
-
-/** Drop the leading spans (in order of their end) that end at or before `at`. */
-function forgetEndingBy(spans: Span[], at: number): void {
-  let dead = 0;
-  while (dead < spans.length && spans[dead]!.end <= at) dead++;
-  if (dead) spans.splice(0, dead);
 }
 
 /**

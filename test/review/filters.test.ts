@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decide } from '../../src/review/decision.ts';
 import { reviewText } from '../../src/review/review.ts';
+import { createStreamReviewer } from '../../src/review/stream.ts';
 import { compile, rule } from './support.ts';
 
 const spans = (text: string, lib: ReturnType<typeof compile>) =>
@@ -20,6 +21,20 @@ describe('allow-list', () => {
   });
   it('applies to normalised text too (traditional allowed phrase)', () => {
     assert.equal(reviewText('打擊賭博', lib).decision, 'pass');
+  });
+  it('applies to an occurrence of any length: a long run of a repeated character is one character', () => {
+    const long = compile([{ id: 'd', pattern: '赌博' }], { allow: ['打击赌博行为'] });
+    // The phrase's occurrence reaches far past the entry's.
+    const text = `打击赌博${'行'.repeat(300)}为，打击赌博行${'为'.repeat(300)}`;
+    const r = reviewText(text, long);
+    assert.equal(r.decision, 'pass');
+    assert.deepEqual(
+      r.suppressed.map((x) => x.reason),
+      ['allow-list', 'allow-list'],
+    );
+    const s = createStreamReviewer(long);
+    for (const ch of text) s.push(ch);
+    assert.deepEqual(s.end().result, r);
   });
 });
 

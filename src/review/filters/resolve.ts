@@ -39,8 +39,56 @@ export interface Context {
   base: number;
   /** More text may follow `text` (streaming). */
   open: boolean;
-  allow: Span[];
-  common: Span[];
+  allow: Spans;
+  common: Spans;
+}
+
+/**
+ * The occurrences of allowed phrases (or of common words) found so far, in order of their end. The longest one's
+ * length bounds a search: an occurrence may be long, its repeated characters being collapsed (远离冰毒宣宣宣…宣传 is
+ * an occurrence of 远离冰毒宣传).
+ */
+export class Spans {
+  readonly list: Span[] = [];
+  #longest = 0;
+
+  get length(): number {
+    return this.list.length;
+  }
+
+  add(start: number, end: number): void {
+    this.list.push({ start, end });
+    if (end - start > this.#longest) this.#longest = end - start;
+  }
+
+  /** Is [start, end) inside one of the spans? */
+  contain(start: number, end: number): boolean {
+    const spans = this.list;
+    for (let k = firstEndingAfter(spans, start); k < spans.length; k++) {
+      const w = spans[k]!;
+      if (w.end - this.#longest >= end) break;
+      if (w.start <= start && end <= w.end) return true;
+    }
+    return false;
+  }
+
+  /** Does a span overlap [start, end) without either containing the other (cut through it)? */
+  cut(start: number, end: number): boolean {
+    const spans = this.list;
+    for (let k = firstEndingAfter(spans, start); k < spans.length; k++) {
+      const w = spans[k]!;
+      if (w.end - this.#longest >= end) break;
+      if (w.start < end && !(w.start <= start && end <= w.end) && !(start <= w.start && w.end <= end)) return true;
+    }
+    return false;
+  }
+
+  /** Forget the spans that end at or before `at` (no search from there on looks at them). */
+  forgetEndingBy(at: number): void {
+    let dead = 0;
+    while (dead < this.list.length && this.list[dead]!.end <= at) dead++;
+    if (dead) this.list.splice(0, dead);
+  }
 }
 
 /**
@@ -114,26 +162,6 @@ function firstEndingAfter(spans: readonly Span[], start: number): number {
   return lo;
 }
 
-/** Is [start, end) inside one of the spans? `maxLen` bounds a span's length, which bounds the search. */
-function inside(spans: readonly Span[], start: number, end: number, maxLen: number): boolean {
-  for (let k = firstEndingAfter(spans, start); k < spans.length; k++) {
-    const w = spans[k]!;
-    if (w.end - maxLen >= end) break;
-    if (w.start <= start && end <= w.end) return true;
-  }
-  return false;
-}
-
-/** Does a span overlap [start, end) without either containing the other (cut through it)? */
-function cut(spans: readonly Span[], start: number, end: number, maxLen: number): boolean {
-  for (let k = firstEndingAfter(spans, start); k < spans.length; k++) {
-    const w = spans[k]!;
-    if (w.end - maxLen >= end) break;
-    if (w.start < end && !(w.start <= start && end <= w.end) && !(start <= w.start && w.end <= end)) return true;
-  }
-  return false;
-}
-
 /**
  * Decide one entry (or co-occurrence term) match [start, end) of `pattern`: its end (after trailing repeats) when it
  * stands, else `PENDING` or a reason code (see `REASONS`). Reads `ctx.text` from the code point before `start` on.
@@ -193,11 +221,9 @@ export function check(lib: CompiledLibrary, pattern: number, start: number, end:
     } else if (alnumAround(lib, text, end - base, false)) return WORD_BOUNDARY;
   }
   if (ctx.allow.length === 0 && (boundary !== BOUNDARY_COMMON || ctx.common.length === 0)) return end;
-  const maxLen = lib.header.maxKeyUnits * (1 + settings.maxGap) * 2;
-  if (inside(ctx.allow, start, end, maxLen)) return ALLOW_LIST;
+  if (ctx.allow.contain(start, end)) return ALLOW_LIST;
   // Cutting through: overlapping without either containing the other, one of the hit's edges strictly inside.
-  if (boundary === BOUNDARY_COMMON && (cut(ctx.common, start, end, maxLen) || cut(ctx.allow, start, end, maxLen)))
-    return BOUNDARY;
+  if (boundary === BOUNDARY_COMMON && (ctx.common.cut(start, end) || ctx.allow.cut(start, end))) return BOUNDARY;
   return end;
 }
 
@@ -241,25 +267,21 @@ export interface CoocOccurrence {
 }
 
 /**
- * The rule hit for occurrence `y`, if an earlier occurrence of the rule's other term lies within the window.
- * "Earlier" is by (end, start), the order in which occurrences become final while streaming. `text` is the whole text
- * from offset `base` on (from the earliest start of the occurrences in the window at least).
+ * The rule hit for occurrence `y`, if an earlier occurrence of the rule's other term (decided before it) lies within
+ * the window; the nearest one is reported, the latest by (end, start). `latest` is that latest occurrence of the other
+ * term: if it is not within the window, no earlier one is. `text` is the whole text from offset `base` on (from
+ * `latest.start` at least).
  */
 export function coocHit(
   lib: CompiledLibrary,
   y: CoocOccurrence,
-  earlier: readonly CoocOccurrence[],
+  latest: CoocOccurrence | undefined,
   text: string,
   base = 0,
 ): TextHit | undefined {
   const rule = lib.header.cooccurrence[y.rule]!;
-  let best: CoocOccurrence | undefined;
-  for (const x of earlier) {
-    if (x.rule !== y.rule || x.side === y.side) continue;
-    if (y.start - x.end > rule.window) continue;
-    if (!best || x.end > best.end || (x.end === best.end && x.start > best.start)) best = x;
-  }
-  if (!best) return undefined;
+  if (!latest || y.start - latest.end > rule.window) return undefined;
+  const best = latest;
   const span = { start: Math.min(best.start, y.start), end: Math.max(best.end, y.end) };
   return {
     kind: 'text',

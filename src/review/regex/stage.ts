@@ -13,7 +13,7 @@
  */
 import type { CompiledLibrary } from '../compiled/compiled-library.ts';
 import type { Span, TextHit } from '../decision.ts';
-import { hitOfEntry } from '../filters/resolve.ts';
+import { hitOfEntry, Spans } from '../filters/resolve.ts';
 import { regexBounds } from './bounds.ts';
 
 export interface RegexStageOptions {
@@ -133,7 +133,7 @@ export class RegexScan {
    * stage is then incomplete; otherwise the next call carries on where this one stopped. Returns the hits that became
    * final.
    */
-  advance(text: string, base: number, final: boolean, allow: readonly Span[], allowFrom: number): TextHit[] {
+  advance(text: string, base: number, final: boolean, allow: Spans, allowFrom: number): TextHit[] {
     const before = this.hits.length;
     if (!this.complete) return [];
     const started = performance.now();
@@ -171,12 +171,12 @@ export class RegexScan {
   }
 
   /** Turn regex r's found matches that start before `allowFrom` into hits, unless inside an allowed phrase. */
-  private decide(r: number, text: string, base: number, allowFrom: number, allow: readonly Span[]): void {
+  private decide(r: number, text: string, base: number, allowFrom: number, allow: Spans): void {
     const c = this.cursors[r]!;
     let k = 0;
     for (; k < c.found.length && c.found[k]!.start < allowFrom && c.count < this.maxMatches; k++) {
       const span = c.found[k]!;
-      if (allow.some((a) => a.start <= span.start && span.end <= a.end)) continue;
+      if (allow.contain(span.start, span.end)) continue;
       c.count++;
       this.hits.push(this.hit(r, span, text, base));
     }
@@ -194,7 +194,7 @@ export function runRegexStage(
   lib: CompiledLibrary,
   text: string,
   opts: RegexStageOptions = {},
-  allow: readonly Span[] = [],
+  allow: Spans = new Spans(),
 ): RegexStageResult {
   if (lib.header.regexes.length === 0) return { hits: [], complete: true, entriesSkipped: 0 };
   const scan = new RegexScan(lib, opts);
