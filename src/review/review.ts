@@ -191,9 +191,18 @@ function leftmostLongestHits(hits: TextHit[]): TextHit[] {
   const out = [...kept];
   for (const h of hits) {
     if (isKept.has(h)) continue;
+    // The kept hits do not overlap and are in order, of their starts and of their ends alike: search from the first
+    // one ending after h starts.
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (kept[mid]!.span.end <= h.span.start) lo = mid + 1;
+      else hi = mid;
+    }
     let rank = 0;
-    for (const k of kept)
-      if (k.span.start < h.span.end && h.span.start < k.span.end) rank = Math.max(rank, ACTION_RANK[k.action]);
+    for (let k = lo; k < kept.length && kept[k]!.span.start < h.span.end; k++)
+      rank = Math.max(rank, ACTION_RANK[kept[k]!.action]);
     if (ACTION_RANK[h.action] > rank) out.push(h);
   }
   return orderHits(out);

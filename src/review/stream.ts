@@ -80,6 +80,8 @@ class Reviewer implements StreamReviewer {
   #scanned = 0;
   #released = 0;
   #blockedAt = Number.POSITIVE_INFINITY;
+  /** The decision over the final hits so far. */
+  #hitsDecision: ReviewDecision = 'pass';
   #pending: RawMatch[] = [];
   readonly #lib: CompiledLibrary;
   readonly #onIncomplete: 'review' | 'ignore' | undefined;
@@ -138,13 +140,9 @@ class Reviewer implements StreamReviewer {
 
   /** Decision over every final hit so far (an incomplete regex stage makes it at least "review"). */
   #decision(): ReviewDecision {
-    let d = decide(this.#resolver.hits);
     const regex = this.#regex;
-    if (regex) {
-      d = stricter(d, decide(regex.hits));
-      if (!regex.complete && this.#onIncomplete !== 'ignore') d = stricter(d, 'review');
-    }
-    return d;
+    if (regex && !regex.complete && this.#onIncomplete !== 'ignore') return stricter(this.#hitsDecision, 'review');
+    return this.#hitsDecision;
   }
 
   #advance(open: boolean): StreamUpdate {
@@ -180,6 +178,8 @@ class Reviewer implements StreamReviewer {
     // A fresh array for the caller even when empty: the shared empty ones never leave this function.
     const hits = regexHits.length ? orderHits([...termHits, ...regexHits]) : termHits === NO_HITS ? [] : termHits;
     for (const h of hits) if (h.action === 'block') this.#blockedAt = Math.min(this.#blockedAt, h.span.start);
+    // Kept as it goes: deciding over all hits at every push would cost a long stream time in proportion to its hits.
+    if (hits.length) this.#hitsDecision = stricter(this.#hitsDecision, decide(hits));
     // Never release part of a pending allow/common decision's text, nor anything at or after a block.
     let upTo = Math.min(
       point,

@@ -2,8 +2,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { leftmostLongest } from '../../src/review/automaton/automaton.ts';
+import type { TextHit } from '../../src/review/decision.ts';
 import { reviewText } from '../../src/review/review.ts';
-import type { ReviewAction } from '../../src/review/risk.ts';
+import { ACTION_RANK, type ReviewAction } from '../../src/review/risk.ts';
 import { compile } from './support.ts';
 
 const ids = (r: ReturnType<typeof reviewText>) => r.hits.map((h) => (h.kind === 'text' ? h.entryId : ''));
@@ -53,6 +55,17 @@ describe('leftmost-longest mode', () => {
           // Every hit kept is one of all the hits.
           const every = new Set(all.hits.map((h) => JSON.stringify(h)));
           for (const h of ll.hits) assert.ok(every.has(JSON.stringify(h)));
+          // And they are the leftmost-longest ones, with every other hit stricter than each kept hit it overlaps.
+          const textHits = all.hits.flatMap((h) => (h.kind === 'text' ? [h] : []));
+          const kept = leftmostLongest(textHits.map((h) => ({ hit: h, start: h.span.start, end: h.span.end }))).map(
+            (m) => m.hit,
+          );
+          const overlaps = (x: TextHit, y: TextHit) => x.span.start < y.span.end && y.span.start < x.span.end;
+          const expected = textHits.filter(
+            (h) =>
+              kept.includes(h) || kept.every((k) => !overlaps(k, h) || ACTION_RANK[h.action] > ACTION_RANK[k.action]),
+          );
+          assert.deepEqual(ll.hits, expected, JSON.stringify({ terms, acts, text }));
         },
       ),
       { numRuns: 300 },
