@@ -260,7 +260,7 @@ export class GatewayPipeline {
       });
     });
     // A strike (Art. 10: 依法依约采取警示、限制功能、暂停服务、关闭账号等处置措施): the ladder may act on it.
-    const worst = Math.max(0, ...review.hits.map((h) => h.severity));
+    const worst = review.hits.reduce((m, h) => Math.max(m, h.severity), 0);
     await this.d.enforcement.recordRequest(GATEWAY_ACTOR, {
       accountId: adm.accountId,
       blocked: true,
@@ -278,9 +278,19 @@ function libraryOfQueue(ref: LibraryRef): { version: number; contentHash: string
   return 'version' in ref ? ref : null;
 }
 
-/** Entry ids and risk codes only: never the matched text (it may be personal data), never shown to the user. */
-function hitRefs(hits: ReviewResult['hits']): { entryId: string; riskCode: string; action: string }[] {
-  return hits.map((h) => ({ entryId: h.entryId, riskCode: h.riskCode, action: h.action }));
+/**
+ * Entry ids and risk codes only: never the matched text (it may be personal data), never shown to the user. One per
+ * entry, with how many times it matched: a record's size stays bounded by the library, not by the text (a long input
+ * can hold a term thousands of times).
+ */
+function hitRefs(hits: ReviewResult['hits']): { entryId: string; riskCode: string; action: string; count: number }[] {
+  const byEntry = new Map<string, { entryId: string; riskCode: string; action: string; count: number }>();
+  for (const h of hits) {
+    const ref = byEntry.get(h.entryId);
+    if (ref) ref.count++;
+    else byEntry.set(h.entryId, { entryId: h.entryId, riskCode: h.riskCode, action: h.action, count: 1 });
+  }
+  return [...byEntry.values()];
 }
 
 /** Unique per output: a random UUID (no counter to coordinate between instances). */

@@ -265,12 +265,13 @@ class TextStream {
   #pass(s: ChoiceState, piece: string, end: boolean): string | null {
     let out = '';
     const u = s.reviewer.push(piece);
-    if (u.hits.length) this.#hits.push(...u.hits);
+    // One by one: a push may bring more hits than a call takes arguments.
+    for (const h of u.hits) this.#hits.push(h);
     if (u.blocked) return null;
     out += s.labeller.push(u.release).join('');
     if (end) {
       const e = s.reviewer.end();
-      if (e.hits.length) this.#hits.push(...e.hits);
+      for (const h of e.hits) this.#hits.push(h);
       this.#decision = stricter(this.#decision, e.result.decision);
       if (e.blocked) return null;
       out += s.labeller.push(e.release).join('') + s.labeller.end().join('');

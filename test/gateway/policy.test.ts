@@ -70,7 +70,7 @@ forEachDialect('gateway access, review and duties', (ctx) => {
     assert.ok(!e.message.includes(BLOCKED_TERM) && !e.message.includes('e0'), e.message);
     assert.equal(gw.upstream.requests.length, before, 'nothing was sent upstream');
     const blocked = (await events(gw, 'gateway.input_blocked')).at(-1)!;
-    assert.deepEqual(blocked.payload.hits, [{ entryId: 'e0', riskCode: 'A.1.h', action: 'block' }]);
+    assert.deepEqual(blocked.payload.hits, [{ entryId: 'e0', riskCode: 'A.1.h', action: 'block', count: 1 }]);
     assert.ok(!JSON.stringify(blocked.payload).includes(BLOCKED_TERM), 'the log keeps references, not the text');
 
     const standing = async () =>
@@ -163,6 +163,13 @@ forEachDialect('gateway access, review and duties', (ctx) => {
       exp.body.recipients.map((r: { accountId: string }) => r.accountId),
       [alice.id],
     );
+  });
+
+  it('a prompt holding a term thousands of times is recorded with one reference per entry and its count', async () => {
+    const e = await refusal(chat(gw.client(await gw.user('erin')), `${BLOCKED_TERM}，`.repeat(5000)));
+    assert.equal(e.code, 'input_blocked');
+    const blocked = (await events(gw, 'gateway.input_blocked')).at(-1)!;
+    assert.deepEqual(blocked.payload.hits, [{ entryId: 'e0', riskCode: 'A.1.h', action: 'block', count: 5000 }]);
   });
 
   it('withholds a blocked non-streamed output with a content_filter error and logs the entry for staff', async () => {
