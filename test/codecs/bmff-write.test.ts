@@ -71,6 +71,12 @@ describe('mp4 placements', () => {
     assert.equal(again.sites.length, 1);
     assert.deepEqual(again.findings, []);
   });
+  it('reads an AIGC item holding 150,000 values (more than a call takes arguments) as a file with many labels', async () => {
+    const values = Buffer.concat(Array.from({ length: 150_000 }, () => box('data', u32(1), u32(0), 'x')));
+    const many = meta('mdta', keys(['AIGC']), box('ilst', cat(u32(8 + values.length), u32(1), values)));
+    const r = await readLabel(movie({ moovExtra: [box('udta', many)] }));
+    assert.ok(r.sites.length > 1, `${r.sites.length} sites`);
+  });
   it('decodes a UTF-16 (type 2) data box', async () => {
     const utf16 = Buffer.from(json, 'utf16le').swap16();
     const m = meta(
@@ -130,6 +136,16 @@ describe('mp4 chunk offsets', () => {
     const after = chunkAndMdat(await s.labelled(movie({ moovFirst: true })));
     assert.ok(after.mdat > before.mdat);
     assert.equal(after.chunk, after.mdat);
+  });
+  it('a track with 150,000 sample tables (more than a call takes arguments) is labelled, its chunk offsets moved', async () => {
+    const many = box(
+      'trak',
+      box('mdia', box('minf', Buffer.concat(Array.from({ length: 150_000 }, () => box('stbl'))))),
+    );
+    const bytes = movie({ moovFirst: true, moovExtra: [many] });
+    const after = chunkAndMdat(await s.labelled(bytes));
+    assert.equal(after.chunk, after.mdat);
+    assert.equal((await readLabel(await s.labelled(bytes))).label?.ProduceID, label.ProduceID);
   });
   it('moov first: co64 entries move too', async () => {
     const out = await s.labelled(movie({ moovFirst: true, offsets: (at) => co64([BigInt(at)]) }));

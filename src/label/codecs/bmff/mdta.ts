@@ -131,8 +131,9 @@ export function aigcValues(buf: BoxBuffer, m: MdtaMeta): DataValue[] {
   const out: DataValue[] = [];
   for (const item of m.items) {
     const key = m.keys[item.index - 1]!;
+    // One by one: an item may hold more values than a call takes arguments.
     if (isAigcKey(key))
-      out.push(...itemValues(buf, item.node).map((v) => ({ ...v, reverseDns: isReverseDnsAigcKey(key) })));
+      for (const v of itemValues(buf, item.node)) out.push({ ...v, reverseDns: isReverseDnsAigcKey(key) });
   }
   return out;
 }

@@ -188,11 +188,14 @@ export function rebuildMoov(buf: BoxBuffer, moov: BoxNode, json: string): Uint8A
   return rebuildContainer(buf, moov, children);
 }
 
-/** Tracks' sample tables: `moov/trak/mdia/minf/stbl`. */
+/**
+ * Tracks' sample tables: `moov/trak/mdia/minf/stbl`. Gathered one by one: a file may hold more of them than a call
+ * takes arguments.
+ */
 export function sampleTables(moov: BoxNode): BoxNode[] {
   const out: BoxNode[] = [];
   for (const trak of childrenOf(moov, 'trak'))
     for (const mdia of childrenOf(trak, 'mdia'))
-      for (const minf of childrenOf(mdia, 'minf')) out.push(...childrenOf(minf, 'stbl'));
+      for (const minf of childrenOf(mdia, 'minf')) for (const stbl of childrenOf(minf, 'stbl')) out.push(stbl);
   return out;
 }

@@ -103,7 +103,9 @@ async function writableSegment(src: ByteSource): Promise<{ walk: MatroskaWalk; s
     throw new HeguiError('format_unsupported', 'the Segment carries a CRC-32 over all its data; it cannot be edited');
   }
   const kept: Uint8Array[] = [];
-  for (const c of seg.children) if (c.id === ID.Tags) kept.push(...scanTags(await loadElement(src, c), [], []));
+  // One by one: a Tags element may hold more tags than a call takes arguments.
+  for (const c of seg.children)
+    if (c.id === ID.Tags) for (const t of scanTags(await loadElement(src, c), [], [])) kept.push(t);
   return { walk, seg, kept };
 }
 
