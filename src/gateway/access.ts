@@ -64,9 +64,9 @@ export class AccessCheck {
   /**
    * An emergency stop covers this use: of everything, of the model, or of a capability — the endpoint or the function
    * (`face-edit`, `voice-edit`). Stops of user groups come through the gate. Cached for at most the switch's TTL, so
-   * a stream in flight can ask again between chunks.
+   * a stream in flight can ask again between chunks: a boolean while the cache is fresh, else a promise.
    */
-  stopped(use: Omit<UseOf, 'accountId'>): Promise<boolean> {
+  stopped(use: Omit<UseOf, 'accountId'>): boolean | Promise<boolean> {
     return this.emergency.stopsAny([
       { model: use.model, capability: use.endpoint },
       { model: use.model, capability: use.fn },

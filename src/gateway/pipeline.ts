@@ -170,9 +170,10 @@ export class GatewayPipeline {
 
   /**
    * The emergency switch stopped this use since it was admitted: streams in flight end too (Art. 21: 立即停止).
-   * Answers from the switch's cache (at most its TTL old), so a stream may ask between chunks.
+   * Answers from the switch's cache (at most its TTL old), so a stream may ask between chunks: at once while the cache
+   * is fresh, else with a promise.
    */
-  stopped(adm: Admission): Promise<boolean> {
+  stopped(adm: Admission): boolean | Promise<boolean> {
     return this.d.access.stopped(adm);
   }
 
