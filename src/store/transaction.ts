@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { CompiledQuery, DatabaseConnection, Kysely, QueryResult, Transaction } from 'kysely';
 import type { StoreSchema } from './schema/index.ts';
 
 export type StoreTransaction = Transaction<StoreSchema>;
@@ -47,6 +47,33 @@ export class TransactionScope {
 }
 
 const scopes = new WeakMap<object, TransactionScope>();
+
+const CONNECTION = Symbol('connection');
+
+/**
+ * Run a compiled statement in a transaction opened by `runInTransaction`, on its connection directly. Kysely's
+ * executor takes the connection anew for every statement, through a chain of async functions and closures; the
+ * statements every log append runs (a gateway writes a record per answer) take it once per transaction instead. Only
+ * within the transaction's work and its before-commit hooks, where the connection is the transaction's. Any other
+ * transaction or database goes through Kysely.
+ */
+export function executeIn<R = unknown>(
+  trx: Pick<Kysely<StoreSchema>, 'executeQuery' | 'getExecutor'>,
+  query: CompiledQuery,
+): Promise<QueryResult<R>> {
+  const scope = scopes.get(trx);
+  if (!scope) return trx.executeQuery<R>(query);
+  const held = scope.state(
+    CONNECTION,
+    (): { connection?: DatabaseConnection; taking?: Promise<DatabaseConnection> } => ({}),
+  );
+  if (held.connection) return held.connection.executeQuery<R>(query);
+  held.taking ??= trx.getExecutor().provideConnection(async (c) => c);
+  return held.taking.then((c) => {
+    held.connection = c;
+    return c.executeQuery<R>(query);
+  });
+}
 
 /** The scope of a transaction opened by `runInTransaction`, or undefined for any other. */
 export function scopeOf(trx: object): TransactionScope | undefined {

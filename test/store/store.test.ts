@@ -1,9 +1,9 @@
 /** The store on both dialects: types read back the same, transactions, before-commit hooks. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { newId } from '../../src/store/ids.ts';
-import { scopeOf } from '../../src/store/transaction.ts';
+import { executeIn, scopeOf } from '../../src/store/transaction.ts';
 import { forEachDialect } from './dialects.ts';
 
 forEachDialect('store', (ctx) => {
@@ -42,6 +42,35 @@ forEachDialect('store', (ctx) => {
       ids.map((r) => r.key_id),
       ['kept'],
     );
+    await store.db.deleteFrom('audit_signing_key').execute();
+  });
+
+  it('executeIn runs on the transaction itself: it sees the uncommitted writes, its own roll back with the rest', async () => {
+    const { store } = ctx.db;
+    const count = (trx: Parameters<typeof executeIn>[0]) =>
+      executeIn<{ n: number | string }>(trx, CompiledQuery.raw('select count(*) as n from audit_signing_key', [])).then(
+        (r) => Number(r.rows[0]!.n),
+      );
+    const insert = (trx: Parameters<typeof executeIn>[0], id: string) => {
+      const q = store.db.insertInto('audit_signing_key').values(key(id)).compile();
+      return executeIn(trx, CompiledQuery.raw(q.sql, [...q.parameters]));
+    };
+    await assert.rejects(
+      store.transaction(async (trx) => {
+        await trx.insertInto('audit_signing_key').values(key('one')).execute();
+        assert.equal(await count(trx), 1, 'a statement on another connection would not see the uncommitted row');
+        await insert(trx, 'two');
+        assert.equal((await trx.selectFrom('audit_signing_key').select('key_id').execute()).length, 2);
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+    assert.equal((await store.db.selectFrom('audit_signing_key').select('key_id').execute()).length, 0);
+    await store.transaction(async (trx) => {
+      await insert(trx, 'kept');
+      scopeOf(trx)!.beforeCommit(async () => void (await insert(trx, 'hook')));
+    });
+    assert.equal(await count(store.db), 2, 'outside a transaction it goes through Kysely');
     await store.db.deleteFrom('audit_signing_key').execute();
   });
 

@@ -7,6 +7,7 @@ import { HeguiError } from '../../errors.ts';
 import type { DialectCapabilities } from '../../store/dialect/capabilities.ts';
 import type { AuditEntryTable, AuditNodeTable } from '../../store/schema/audit-tables.ts';
 import type { StoreSchema } from '../../store/schema/index.ts';
+import { executeIn } from '../../store/transaction.ts';
 import type { SignedCheckpoint } from './checkpoint.ts';
 import { decodeFrontier, encodeFrontier } from './merkle/frontier.ts';
 import { type Block, nodePos } from './merkle/shape.ts';
@@ -62,7 +63,7 @@ export class SqlAuditStore {
       const q = trx.selectFrom('audit_head').selectAll().where('id', '=', 1);
       return (this.dialect.supportsForUpdate ? q.forUpdate() : q).compile().sql;
     });
-    const { rows } = await trx.executeQuery<StoreSchema['audit_head']>(CompiledQuery.raw(text, [1]));
+    const { rows } = await executeIn<StoreSchema['audit_head']>(trx, CompiledQuery.raw(text, [1]));
     return toHead(rows[0]);
   }
 
@@ -81,7 +82,7 @@ export class SqlAuditStore {
           .compile().sql,
     );
     const params = [head.size, encodeFrontier(head.frontier), head.lastLoggedAt, 1];
-    await trx.executeQuery(CompiledQuery.raw(text, params));
+    await executeIn(trx, CompiledQuery.raw(text, params));
   }
 
   #insertEntrySql: string | undefined;
@@ -92,7 +93,8 @@ export class SqlAuditStore {
       .insertInto('audit_entry')
       .values(Object.fromEntries(ENTRY_COLUMNS.map((c) => [c, row[c]])) as unknown as EntryRow)
       .compile().sql;
-    await trx.executeQuery(
+    await executeIn(
+      trx,
       CompiledQuery.raw(
         this.#insertEntrySql,
         ENTRY_COLUMNS.map((c) => row[c]),
@@ -112,7 +114,8 @@ export class SqlAuditStore {
             .values(chunk.map(() => ({ pos: 0, hash: Buffer.alloc(0) })))
             .compile().sql,
       );
-      await trx.executeQuery(
+      await executeIn(
+        trx,
         CompiledQuery.raw(
           text,
           chunk.flatMap((n) => [n.pos, n.hash]),

@@ -1,5 +1,6 @@
 /** The generation log and rumour tables (migration 0012_rumours) and their queries. */
-import type { Kysely, Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { executeIn } from '../../store/transaction.ts';
 
 export const LINK_KINDS = ['content_id', 'content_hash', 'produce_id'] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];
@@ -49,8 +50,24 @@ const COLUMN: Record<LinkKind, 'content_id' | 'content_hash' | 'produce_id'> = {
 
 /** The store interface of the slice; `SqlRumourStore` implements it on both dialects. */
 export class SqlRumourStore {
+  /** INSERT texts by the columns given, built once: the gateway writes a row per answer. */
+  readonly #insertGeneration = new Map<string, string>();
+
   async insertGeneration(db: RumourDb, g: GenerationRow) {
-    await db.insertInto('generation_log').values(g).execute();
+    const columns = Object.keys(g) as (keyof GenerationRow)[];
+    const key = columns.join(',');
+    let text = this.#insertGeneration.get(key);
+    if (text === undefined) {
+      text = db.insertInto('generation_log').values(g).compile().sql;
+      if (this.#insertGeneration.size < 16) this.#insertGeneration.set(key, text);
+    }
+    await executeIn(
+      db,
+      CompiledQuery.raw(
+        text,
+        columns.map((c) => g[c]),
+      ),
+    );
   }
   async insertCase(db: RumourDb, c: CaseRow, links: LinkRow[]) {
     await db.insertInto('rumour_case').values(c).execute();
