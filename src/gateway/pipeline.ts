@@ -19,7 +19,7 @@ import type { ReviewQueueService } from '../platform/review-queue/review-queue-s
 import type { RumourService } from '../platform/rumours/rumour-service.ts';
 import type { ReviewDecision, ReviewResult } from '../review/decision.ts';
 import { type ImageReviewResult, reviewImageWith } from '../review/image-stage.ts';
-import { reviewText } from '../review/review.ts';
+import { MAX_LISTED_HITS, reviewText } from '../review/review.ts';
 import { authenticate } from '../server/route.ts';
 import type { Store } from '../store/index.ts';
 import type { AccessCheck, ConsentGate, GenerationFunction } from './access.ts';
@@ -145,7 +145,7 @@ export class GatewayPipeline {
       model: o.model,
       library: this.d.library.current(),
     };
-    const review = reviewText(o.input, adm.library.compiled);
+    const review = reviewText(o.input, adm.library.compiled, { maxHits: MAX_LISTED_HITS });
     if (review.decision === 'block') {
       await this.#inputBlocked(adm, o.input, review);
       throw new GatewayError('input_blocked', INPUT_BLOCKED_MESSAGE);
@@ -160,7 +160,7 @@ export class GatewayPipeline {
 
   /** Review an output text with the request's library. */
   review(adm: Admission, text: string): ReviewResult {
-    return reviewText(text, adm.library.compiled);
+    return reviewText(text, adm.library.compiled, { maxHits: MAX_LISTED_HITS });
   }
 
   /** Review an output image: its SHA-256 and PDQ hash against the library's image entries. */
@@ -223,7 +223,12 @@ export class GatewayPipeline {
   }
 
   /** An output withheld by review: staff see which entries matched; the user only that it was withheld. */
-  async recordOutputBlocked(adm: Admission, upstream: string, hits: ReviewResult['hits']): Promise<void> {
+  async recordOutputBlocked(
+    adm: Admission,
+    upstream: string,
+    hits: ReviewResult['hits'],
+    hitsOmitted = 0,
+  ): Promise<void> {
     await this.#records.transaction(async (trx) => {
       await this.d.audit.append(trx, {
         type: EVENT.outputBlocked,
@@ -237,6 +242,7 @@ export class GatewayPipeline {
           upstream,
           library: adm.library.ref,
           hits: hitRefs(hits),
+          ...(hitsOmitted ? { hitsOmitted } : {}),
         },
       });
     });
@@ -257,6 +263,7 @@ export class GatewayPipeline {
           inputSha256,
           library: adm.library.ref,
           hits,
+          ...(review.omitted?.hits ? { hitsOmitted: review.omitted.hits } : {}),
         },
       });
     });

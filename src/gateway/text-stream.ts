@@ -11,6 +11,7 @@ import type { FastifyReply } from 'fastify';
 import { createStreamLabeller, type StreamLabeller } from '../label/explicit/text/stream.ts';
 import type { ReviewDecision, ReviewHit } from '../review/decision.ts';
 import { stricter } from '../review/decision.ts';
+import { MAX_LISTED_HITS } from '../review/review.ts';
 import { createStreamReviewer, type StreamReviewer } from '../review/stream.ts';
 import { PUBLISHING_STOPPED_MESSAGE } from './access.ts';
 import { TEXT_LABEL } from './label-policy.ts';
@@ -189,14 +190,31 @@ class TextStream {
     const ended = this.#ended;
     try {
       const contentSha256 = choices.map((s) => s.delivered.hex());
-      if (ended === 'output_blocked') await this.#pipeline.recordOutputBlocked(this.#adm, this.#o.upstream, this.#hits);
+      // Hits past each reviewer's cap are counted, not listed (a model can repeat a term without end).
+      const omitted = { hits: 0, suppressed: 0 };
+      for (const s of choices) {
+        omitted.hits += s.reviewer.omitted?.hits ?? 0;
+        omitted.suppressed += s.reviewer.omitted?.suppressed ?? 0;
+      }
+      if (ended === 'output_blocked')
+        await this.#pipeline.recordOutputBlocked(this.#adm, this.#o.upstream, this.#hits, omitted.hits);
       const decision = this.#decision;
       await this.#pipeline.recordGeneration(this.#adm, {
         kind: 'text',
         contentSha256,
         decision,
         ...(decision === 'review'
-          ? { outputReviews: [{ decision, hits: this.#hits, suppressed: [], complete: true }] }
+          ? {
+              outputReviews: [
+                {
+                  decision,
+                  hits: this.#hits,
+                  suppressed: [],
+                  complete: true,
+                  ...(omitted.hits || omitted.suppressed ? { omitted } : {}),
+                },
+              ],
+            }
           : {}),
         ...(typeof this.#template?.['id'] === 'string' ? { contentId: this.#template['id'] } : {}),
         upstream: this.#o.upstream,
@@ -241,7 +259,7 @@ class TextStream {
     let s = this.#choices.get(i);
     if (!s) {
       s = {
-        reviewer: createStreamReviewer(this.#adm.library.compiled),
+        reviewer: createStreamReviewer(this.#adm.library.compiled, { maxHits: MAX_LISTED_HITS }),
         labeller: createStreamLabeller(TEXT_LABEL),
         delivered: new TextHash(),
         finished: false,

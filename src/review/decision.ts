@@ -60,9 +60,17 @@ export interface ReviewResult {
   /** False when a stage stopped early (the regex time budget); the decision is then at least "review". */
   complete: boolean;
   incomplete?: { stage: 'regex'; reason: 'time-budget'; entriesSkipped: number };
+  /**
+   * Term hits and set-aside matches found past the review's `maxHits`: counted, not listed (only when there are any).
+   * The decision covers them.
+   */
+  omitted?: { hits: number; suppressed: number };
 }
 
 const DECISION_OF: Readonly<Record<ReviewAction, ReviewDecision>> = { block: 'block', review: 'review', log: 'pass' };
+
+/** The decision one hit of this action makes. */
+export const decisionOf = (action: ReviewAction): ReviewDecision => DECISION_OF[action];
 
 /** The most severe action among the hits: any block → block; else any review → review; else pass (log hits pass). */
 export function decide(hits: readonly ReviewHit[]): ReviewDecision {

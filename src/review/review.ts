@@ -4,7 +4,15 @@
  */
 import { leftmostLongest } from './automaton/automaton.ts';
 import { type CompiledLibrary, ROLE_ALLOW, ROLE_COMMON, ROLE_COOC, ROLE_ENTRY } from './compiled/compiled-library.ts';
-import { decide, type ReviewResult, type SuppressedHit, stricter, type TextHit } from './decision.ts';
+import {
+  decide,
+  decisionOf,
+  type ReviewDecision,
+  type ReviewResult,
+  type SuppressedHit,
+  stricter,
+  type TextHit,
+} from './decision.ts';
 import {
   type Context,
   type CoocOccurrence,
@@ -29,9 +37,21 @@ export interface ReviewOptions {
    */
   mode?: 'all' | 'leftmost-longest';
   regex?: RegexStageOptions;
+  /**
+   * List at most this many term hits, and as many set-aside matches (default: all). The others are counted in
+   * `omitted`, and the decision covers them: a text that repeats a term a hundred thousand times is not a hundred
+   * thousand objects.
+   */
+  maxHits?: number;
   /** What a cut-short regex stage does to the decision (default: at least "review"). */
   onIncomplete?: 'review' | 'ignore';
 }
+
+/**
+ * How many hits the platform's services list for one text (the review queue takes no more per item): enough to
+ * explain a decision, bounded whatever the text repeats.
+ */
+export const MAX_LISTED_HITS = 10_000;
 
 /** Scan state and match buffer kept per library between calls (review is synchronous, so one is enough). */
 const scratch = new WeakMap<CompiledLibrary, Scratch>();
@@ -103,8 +123,15 @@ function sortSink(sink: MatchSink): void {
 export class TermResolver {
   readonly allow = new Spans();
   readonly common = new Spans();
+  /** The hits, in the order they were decided: the first `maxHits` of them. */
   readonly hits: TextHit[] = [];
   readonly suppressed: SuppressedHit[] = [];
+  /** Hits and set-aside matches past `maxHits`: counted, not listed. */
+  omittedHits = 0;
+  omittedSuppressed = 0;
+  /** The decision over the omitted hits, and where the first omitted block hit starts (a stream stops there). */
+  omittedDecision: ReviewDecision = 'pass';
+  omittedBlockAt = Number.POSITIVE_INFINITY;
   /**
    * The latest occurrence, by (end, start), of each co-occurrence rule's terms, at 2 × rule + side: the only one a later
    * occurrence of the other term can pair with (see coocHit).
@@ -112,8 +139,28 @@ export class TermResolver {
   private readonly cooc: (CoocOccurrence | undefined)[] = [];
   private readonly ctx: Context;
 
-  constructor(private readonly lib: CompiledLibrary) {
+  constructor(
+    private readonly lib: CompiledLibrary,
+    private readonly maxHits = Number.POSITIVE_INFINITY,
+  ) {
     this.ctx = { text: '', base: 0, open: false, allow: this.allow, common: this.common };
+  }
+
+  /** The omitted counts for a result, when there are any. */
+  get omitted(): { hits: number; suppressed: number } | undefined {
+    return this.omittedHits || this.omittedSuppressed
+      ? { hits: this.omittedHits, suppressed: this.omittedSuppressed }
+      : undefined;
+  }
+
+  #hit(h: TextHit): void {
+    if (this.hits.length < this.maxHits) {
+      this.hits.push(h);
+      return;
+    }
+    this.omittedHits++;
+    this.omittedDecision = stricter(this.omittedDecision, decisionOf(h.action));
+    if (h.action === 'block') this.omittedBlockAt = Math.min(this.omittedBlockAt, h.span.start);
   }
 
   /** Record an allowed phrase or common word (they only ever inform other matches); false for other patterns. */
@@ -139,7 +186,8 @@ export class TermResolver {
     const v = check(lib, pattern, start, end, ctx);
     if (v === PENDING) return false;
     if (role === ROLE_ENTRY) {
-      if (v >= 0) this.hits.push(entryHit(lib, pattern, { start, end: v }, text, base));
+      if (v >= 0) this.#hit(entryHit(lib, pattern, { start, end: v }, text, base));
+      else if (this.suppressed.length >= this.maxHits) this.omittedSuppressed++;
       else
         this.suppressed.push({
           entryId: lib.entries.id.get(lib.patterns.entry[pattern]!),
@@ -150,7 +198,7 @@ export class TermResolver {
       const code = lib.patterns.entry[pattern]!;
       const y: CoocOccurrence = { rule: code >> 1, side: (code & 1) as 0 | 1, start, end: v };
       const hit = coocHit(lib, y, this.cooc[2 * y.rule + 1 - y.side], text, base);
-      if (hit) this.hits.push(hit);
+      if (hit) this.#hit(hit);
       // Matches are decided in order of their end, but an occurrence's end may reach on over trailing repeats.
       const k = 2 * y.rule + y.side;
       const x = this.cooc[k];
@@ -214,7 +262,7 @@ export function reviewText(text: string, lib: CompiledLibrary, opts: ReviewOptio
   // Nothing matched and no regex to run: the common case of a short check, answered without further work.
   if (n === 0 && lib.header.regexes.length === 0) return { decision: 'pass', hits: [], suppressed: [], complete: true };
   const buf = sink.buf;
-  const r = new TermResolver(lib);
+  const r = new TermResolver(lib, opts.maxHits);
   // Allowed phrases and common words first: any of them may bear on any entry match.
   let rest = 0;
   for (let k = 0; k < n; k += 3) if (!r.note(buf[k]!, buf[k + 1]!, buf[k + 2]!)) rest++;
@@ -230,14 +278,18 @@ export function reviewText(text: string, lib: CompiledLibrary, opts: ReviewOptio
       ? orderHits(r.hits)
       : r.hits;
   if (opts.mode === 'leftmost-longest') hits = leftmostLongestHits(hits);
-  let decision = decide(hits);
+  let decision = stricter(decide(hits), r.omittedDecision);
   if (!regex.complete && opts.onIncomplete !== 'ignore') decision = stricter(decision, 'review');
-  if (regex.complete) return { decision, hits, suppressed: r.suppressed, complete: true };
+  const omitted = r.omitted;
+  if (regex.complete && !omitted) return { decision, hits, suppressed: r.suppressed, complete: true };
   return {
     decision,
     hits,
     suppressed: r.suppressed,
-    complete: false,
-    incomplete: { stage: 'regex', reason: 'time-budget', entriesSkipped: regex.entriesSkipped },
+    complete: regex.complete,
+    ...(regex.complete
+      ? {}
+      : { incomplete: { stage: 'regex', reason: 'time-budget', entriesSkipped: regex.entriesSkipped } }),
+    ...(omitted ? { omitted } : {}),
   };
 }

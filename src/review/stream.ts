@@ -49,11 +49,15 @@ export interface StreamReviewer {
   readonly held: number;
   /** Code units of text kept: what is held back, and what the checks may still read before it. */
   readonly retained: number;
+  /** Hits and set-aside matches counted past `maxHits` so far (undefined: none). */
+  readonly omitted: { hits: number; suppressed: number } | undefined;
 }
 
 export interface StreamReviewOptions {
   regex?: RegexStageOptions;
   onIncomplete?: 'review' | 'ignore';
+  /** List at most this many term hits, and as many set-aside matches (default: all); see `ReviewOptions.maxHits`. */
+  maxHits?: number;
   /**
    * Drop text no check needs any more once this many code units of it have gathered (default 4096). Lower values copy
    * less per push, higher ones slice less often; the results are the same.
@@ -96,7 +100,7 @@ class Reviewer implements StreamReviewer {
     this.#onIncomplete = opts.onIncomplete;
     this.#compactAt = Math.max(1, opts.compactAt ?? 4096);
     this.#st = newScanState(lib);
-    this.#resolver = new TermResolver(lib);
+    this.#resolver = new TermResolver(lib, opts.maxHits);
     this.#regex = lib.header.regexes.length ? new RegexScan(lib, opts.regex) : null;
   }
 
@@ -126,6 +130,7 @@ class Reviewer implements StreamReviewer {
               entriesSkipped: regex!.entriesSkipped,
             },
           }),
+      ...(resolver.omitted ? { omitted: resolver.omitted } : {}),
     };
     return { ...last, result };
   }
@@ -136,6 +141,10 @@ class Reviewer implements StreamReviewer {
 
   get retained(): number {
     return this.#text.length;
+  }
+
+  get omitted(): { hits: number; suppressed: number } | undefined {
+    return this.#resolver.omitted;
   }
 
   /** Decision over every final hit so far (an incomplete regex stage makes it at least "review"). */
@@ -178,6 +187,9 @@ class Reviewer implements StreamReviewer {
     // A fresh array for the caller even when empty: the shared empty ones never leave this function.
     const hits = regexHits.length ? orderHits([...termHits, ...regexHits]) : termHits === NO_HITS ? [] : termHits;
     for (const h of hits) if (h.action === 'block') this.#blockedAt = Math.min(this.#blockedAt, h.span.start);
+    // Hits past maxHits are not listed, but block and decide all the same.
+    this.#blockedAt = Math.min(this.#blockedAt, resolver.omittedBlockAt);
+    this.#hitsDecision = stricter(this.#hitsDecision, resolver.omittedDecision);
     // Kept as it goes: deciding over all hits at every push would cost a long stream time in proportion to its hits.
     if (hits.length) this.#hitsDecision = stricter(this.#hitsDecision, decide(hits));
     // Never release part of a pending allow/common decision's text, nor anything at or after a block.

@@ -141,6 +141,25 @@ forEachDialect('gateway access, review and duties', (ctx) => {
     assert.equal(generated.payload.decision, 'review');
   });
 
+  it('a prompt repeating a "review" term 12,000 times is queued with 10,000 hits listed and the rest counted', async () => {
+    const { response } = await gw
+      .client(gw.users.verified)
+      .chat.completions.create({
+        model: 'chat-model',
+        messages: [{ role: 'user', content: `${REVIEW_TERM}，`.repeat(12_000) }],
+      })
+      .withResponse();
+    const produceId = response.headers.get('x-hegui-produce-id')!;
+    const items = await gw.s.call('GET', '/api/review-queue/items?queue=engine&limit=100', { token: gw.admin });
+    const listed = items.body.items.find((i: { subject: string }) => i.subject === `produce:${produceId}`);
+    assert.ok(listed, JSON.stringify(items.body).slice(0, 500));
+    const one = await gw.s.call('GET', `/api/review-queue/items/${listed.id}`, { token: gw.admin });
+    const evidence = (one.body.item ?? one.body).evidence;
+    assert.equal(evidence.hits.length, 10_000);
+    assert.deepEqual(evidence.omitted, { hits: 2_000, suppressed: 0 });
+    assert.equal(evidence.decision, 'review');
+  });
+
   it('records every output in the generation log: a rumour case on it finds who received it', async () => {
     const alice = gw.users.verified;
     const { response } = await gw

@@ -225,30 +225,44 @@ describe('review properties', () => {
     );
   });
 
-  it('streaming one code unit at a time gives the same hits and releases the same text, with the text no check needs dropped after every push or kept', () => {
+  it('streaming one code unit at a time gives the same hits and releases the same text, with the text no check needs dropped after every push or kept, and with the hits listed capped or not', () => {
     fc.assert(
-      fc.property(libSpec, randomText, fc.constantFrom(1, 4096), (spec, text, compactAt) => {
-        const lib = build(spec);
-        const s = createStreamReviewer(lib, { compactAt });
-        const streamed = [];
-        let released = '';
-        for (let i = 0; i < text.length; i++) {
-          const u = s.push(text[i]!);
-          streamed.push(...u.hits);
-          released += u.release;
-        }
-        const end = s.end();
-        streamed.push(...end.hits);
-        released += end.release;
-        const whole = reviewText(text, lib);
-        assert.deepEqual(end.result, whole);
-        assert.equal(streamed.length, end.result.hits.length, 'each hit is reported once');
-        const firstBlock = Math.min(
-          text.length,
-          ...whole.hits.filter((h) => h.action === 'block').map((h) => (h.kind === 'text' ? h.span.start : 0)),
-        );
-        assert.equal(released, text.slice(0, firstBlock));
-      }),
+      fc.property(
+        libSpec,
+        randomText,
+        fc.constantFrom(1, 4096),
+        fc.constantFrom(undefined, 0, 1, 3),
+        (spec, text, compactAt, maxHits) => {
+          const lib = build(spec);
+          const s = createStreamReviewer(lib, { compactAt, ...(maxHits === undefined ? {} : { maxHits }) });
+          const streamed = [];
+          let released = '';
+          for (let i = 0; i < text.length; i++) {
+            const u = s.push(text[i]!);
+            streamed.push(...u.hits);
+            released += u.release;
+          }
+          const end = s.end();
+          streamed.push(...end.hits);
+          released += end.release;
+          const whole = reviewText(text, lib, maxHits === undefined ? {} : { maxHits });
+          assert.deepEqual(end.result, whole);
+          assert.equal(streamed.length, end.result.hits.length, 'each hit is reported once');
+          // Capped, the review lists fewer hits and counts the rest; its decision and what it releases are the same.
+          const all = reviewText(text, lib);
+          assert.equal(whole.decision, all.decision);
+          // (A hit listed and one omitted may be the same entry at the same span, which a full list shows once.)
+          assert.ok(whole.hits.length <= all.hits.length);
+          assert.ok(whole.hits.length + (whole.omitted?.hits ?? 0) >= all.hits.length);
+          assert.equal(whole.suppressed.length + (whole.omitted?.suppressed ?? 0), all.suppressed.length);
+          if (maxHits !== undefined) assert.ok(whole.suppressed.length <= maxHits);
+          const firstBlock = Math.min(
+            text.length,
+            ...all.hits.filter((h) => h.action === 'block').map((h) => (h.kind === 'text' ? h.span.start : 0)),
+          );
+          assert.equal(released, text.slice(0, firstBlock));
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -146,3 +146,30 @@ describe('stream reviewer on long streams: only the text a check may still read 
     assert.ok(most < 4096 + 200, `${most} code units kept at most`);
   });
 });
+
+describe('hits listed up to maxHits', () => {
+  it('counts the hits past the cap, and a block among them still blocks and stops the release', () => {
+    const text = '冰毒，冰毒，冰毒，我要出售枪支。';
+    const whole = reviewText(text, lib, { maxHits: 2 });
+    assert.deepEqual(
+      whole.hits.map((h) => h.entryId),
+      ['r', 'r'],
+    );
+    assert.deepEqual(whole.omitted, { hits: 2, suppressed: 0 });
+    assert.equal(whole.decision, 'block');
+    const s = createStreamReviewer(lib, { maxHits: 2 });
+    const { released, result } = streamAll(s, text, 1);
+    assert.deepEqual(result, whole);
+    assert.equal(released, '冰毒，冰毒，冰毒，我要');
+  });
+
+  it('a text repeating a term keeps the cap in memory, not a hit per repetition', () => {
+    const text = '冰毒。'.repeat(100_000);
+    const r = reviewText(text, lib, { maxHits: 1000 });
+    assert.equal(r.hits.length, 1000);
+    assert.deepEqual(r.omitted, { hits: 99_000, suppressed: 0 });
+    assert.equal(r.decision, 'review');
+    const s = createStreamReviewer(lib, { maxHits: 1000 });
+    assert.deepEqual(streamAll(s, text, 64).result, r);
+  });
+});

@@ -49,7 +49,7 @@ export function textHandler(ctx: GatewayContext, kind: Kind) {
       decision = stricter(decision, r.decision);
       if (r.decision === 'review') outputReviews.push(r);
       if (r.decision === 'block') {
-        await ctx.pipeline.recordOutputBlocked(adm, route.upstream.name, r.hits);
+        await ctx.pipeline.recordOutputBlocked(adm, route.upstream.name, r.hits, r.omitted?.hits);
         throw new GatewayError('output_blocked', OUTPUT_BLOCKED_MESSAGE);
       }
       const labelled = labelText(text, ctx.labels.text);

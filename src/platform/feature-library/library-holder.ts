@@ -7,7 +7,7 @@ import { compileVersion } from '../../review/compiled/compile.ts';
 import type { CompiledLibrary } from '../../review/compiled/compiled-library.ts';
 import type { ReviewResult } from '../../review/decision.ts';
 import type { FeatureLibraryVersion } from '../../review/library/model.ts';
-import { reviewText } from '../../review/review.ts';
+import { MAX_LISTED_HITS, reviewText } from '../../review/review.ts';
 
 export interface LibrarySnapshot {
   readonly version: number;
@@ -58,7 +58,7 @@ export class LibraryHolder {
   review(text: string): ServedReview {
     const snap = this.#current;
     if (!snap) return { decision: 'review', hits: [], suppressed: [], complete: false, library: null };
-    const result = reviewText(text, snap.compiled);
+    const result = reviewText(text, snap.compiled, { maxHits: MAX_LISTED_HITS });
     return { ...result, library: { version: snap.version, contentHash: snap.contentHash } };
   }
 }

@@ -213,6 +213,7 @@ export function featureLibraryRoutes(fl: FeatureLibrarySlice): AnyRoute[] {
         decision: z.enum(['pass', 'review', 'block']),
         hits: z.array(z.record(z.string(), z.unknown())),
         complete: z.boolean(),
+        omitted: z.object({ hits: z.number(), suppressed: z.number() }).optional(),
         library: z.object({ version: z.number(), contentHash: z.string() }).nullable(),
       }),
       handler: async ({ body }) => {

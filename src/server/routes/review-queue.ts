@@ -6,6 +6,7 @@ import {
   type QueueItem,
   type ReviewQueueService,
 } from '../../platform/review-queue/review-queue-service.ts';
+import { MAX_LISTED_HITS } from '../../review/review.ts';
 import { type AnyRoute, route } from '../route.ts';
 
 const item = z.object({
@@ -82,9 +83,10 @@ export function reviewQueueRoutes(q: ReviewQueueService): AnyRoute[] {
         result: z
           .object({
             decision: z.enum(['pass', 'review', 'block']),
-            hits: z.array(hit).max(10_000),
+            hits: z.array(hit).max(MAX_LISTED_HITS),
             suppressed: z.array(z.unknown()).optional(),
             complete: z.boolean(),
+            omitted: z.object({ hits: z.number().int().min(0), suppressed: z.number().int().min(0) }).optional(),
             library: z.object({ version: z.number(), contentHash: z.string() }).nullable().optional(),
           })
           .optional(),
