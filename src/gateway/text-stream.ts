@@ -230,9 +230,9 @@ class TextStream {
   /**
    * Writes one event; a promise only when the client has not taken the last writes yet (wait for `drain`).
    *
-   * Straight to the client's socket, as one string with its HTTP/1.1 chunk framing (RFC 9112 §7.1: size in hex, CRLF,
-   * data, CRLF), where `res.write` would queue three pieces and a write request for each: a stream writes an event per
-   * token, and this is a sixth of what the gateway allocates while streaming. The head went before (`flushHeaders`)
+   * Straight to the client's socket, as one buffer with its HTTP/1.1 chunk framing (`chunkOf`), where `res.write` would
+   * queue three pieces and a write request for each: a stream writes an event per token, and that queueing was a sixth
+   * of what the gateway allocated while streaming. The head went before (`flushHeaders`)
    * and `res.end()` writes the last chunk, so the socket sees the same bytes. Through `res.write` while the response
    * has no socket of its own (a pipelined request waiting for the one before it).
    */

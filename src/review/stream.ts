@@ -27,8 +27,8 @@
 import type { CompiledLibrary } from './compiled/compiled-library.ts';
 import { decide, type ReviewDecision, type ReviewResult, stricter, type TextHit } from './decision.ts';
 import { orderHits, type RawMatch } from './filters/resolve.ts';
-import { isHigh, isLow, RegexScan, type RegexStageOptions } from './regex/stage.ts';
-import { sinkMatches, TermResolver } from './review.ts';
+import { isHigh, isLow, RegexScan } from './regex/stage.ts';
+import { type ReviewOptions, sinkMatches, TermResolver } from './review.ts';
 import { MatchSink, newScanState, scan } from './scan.ts';
 
 export interface StreamUpdate {
@@ -53,11 +53,8 @@ export interface StreamReviewer {
   readonly omitted: { hits: number; suppressed: number } | undefined;
 }
 
-export interface StreamReviewOptions {
-  regex?: RegexStageOptions;
-  onIncomplete?: 'review' | 'ignore';
-  /** List at most this many term hits, and as many set-aside matches (default: all); see `ReviewOptions.maxHits`. */
-  maxHits?: number;
+/** The whole-text review's options that apply to a stream (`mode` does not), and how much dropped text may gather. */
+export interface StreamReviewOptions extends Pick<ReviewOptions, 'regex' | 'onIncomplete' | 'maxHits'> {
   /**
    * Drop text no check needs any more once this many code units of it have gathered (default 4096). Lower values copy
    * less per push, higher ones slice less often; the results are the same.
