@@ -6,7 +6,7 @@
  * transaction. Blocked inputs are judged requests for enforcement (strikes); "review" decisions go to the human
  * review queue.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { isHeguiError } from '../errors.ts';
 import { actorRef } from '../platform/actor.ts';
@@ -92,7 +92,8 @@ export interface AdmitRequest {
   consent?: { subject: string | undefined; use: string };
 }
 
-export const sha256Hex = (b: string | Uint8Array): string => createHash('sha256').update(b).digest('hex');
+/** One call, no Hash object: a native object per hash would be one more weak handle for the collector to process. */
+export const sha256Hex = (b: string | Uint8Array): string => hash('sha256', b, 'hex');
 
 const SQLITE_RECORDS_PER_TRANSACTION = 16;
 

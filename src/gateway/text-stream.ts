@@ -7,6 +7,7 @@
  * has taken the last write (backpressure through `drain`).
  */
 import { createHash } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
 import type { FastifyReply } from 'fastify';
 import { createStreamLabeller, type StreamLabeller } from '../label/explicit/text/stream.ts';
 import type { ReviewDecision, ReviewHit } from '../review/decision.ts';
@@ -28,7 +29,6 @@ const STOP_CHECK_MS = 200;
  */
 const MAX_EVENT_CHARS = 1024 * 1024;
 /** `decode` options for a byte stream cut anywhere: one object for every call. */
-const STREAMING = { stream: true } as const;
 
 type Chunk = Record<string, unknown> & { choices?: unknown };
 interface ChoiceState {
@@ -111,7 +111,9 @@ class TextStream {
       this.#closed = true;
     });
     const reader = call.reader();
-    const decoder = new TextDecoder();
+    // StringDecoder rather than TextDecoder: a streaming TextDecoder holds a native ICU converter, one more object with
+    // a weak handle per stream for every young-generation collection to process.
+    const decoder = new StringDecoder('utf8');
     let buf = '';
     let stopCheckedAt = Date.now();
     try {
@@ -135,7 +137,7 @@ class TextStream {
           }
         }
         call.touch();
-        buf += decoder.decode(value, STREAMING);
+        buf += decoder.write(value);
         let stop = false;
         let from = 0;
         for (let at = eventEnd(buf, from); at >= 0; at = eventEnd(buf, from)) {

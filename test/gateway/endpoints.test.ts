@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { verify } from '../../src/label/verify/verify.ts';
 import { assertIncluded, events, generationOf } from './audit-support.ts';
 import { type GatewayEnv, PRODUCER, startGateway } from './harness.ts';
-import { UPSTREAM_TEXT } from './upstream.ts';
+import { SPLIT_TEXT, UPSTREAM_TEXT } from './upstream.ts';
 
 const LABEL = '以下内容由人工智能生成';
 const count = (s: string, sub: string) => s.split(sub).length - 1;
@@ -83,6 +83,16 @@ describe('gateway endpoints with the official openai client', () => {
       .create({ model: 'chat-model', messages: [{ role: 'user', content: 'x' }] })
       .withResponse();
     assert.notEqual(again.response.headers.get('x-hegui-produce-id'), produceId);
+  });
+
+  it('streamed chat: characters the upstream cut between two reads arrive whole', async () => {
+    const stream = await gw
+      .client(gw.users.verified)
+      .chat.completions.create({ model: 'split-model', messages: [{ role: 'user', content: 'x' }], stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    assert.equal(count(text, LABEL), 1);
+    assert.equal(text.replace(LABEL, '').trimStart(), SPLIT_TEXT);
   });
 
   it('legacy completions, streamed and not, carry the label once', async () => {

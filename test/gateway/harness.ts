@@ -98,6 +98,7 @@ export async function startGateway(
     'runaway-model': 'runaway-up',
     'bad-model': 'bad-up',
     'paced-model': 'paced-up',
+    'split-model': 'split-up',
   };
   const database = o.db ? undefined : await sqliteDatabase(true);
   const db = o.db ?? database!.db;

@@ -17,6 +17,8 @@ import { monoWav } from '../support/wav.ts';
 export const UPSTREAM_TEXT =
   'Hello from the model. This answer has several sentences, and it is long enough to stream in pieces.';
 export const BLOCKED_TERM = '禁词甲';
+/** What the "split-up" model streams, its bytes cut inside characters (every CJK character is three bytes in UTF-8). */
+export const SPLIT_TEXT = '模型的回答：汉字在这里被切开，表情😀也是。';
 /** The size of one event of the "flood-up" model, about (its JSON is within 200 bytes of it). */
 export const FLOOD_EVENT_BYTES = 4096;
 /** The "paced-up" model's timing: like a model server's prefill and decoding, so streams overlap as in service. */
@@ -191,6 +193,19 @@ export async function startUpstream(o: { record?: boolean } = {}): Promise<FakeU
         while (!res.destroyed) {
           if (!res.write(run)) await drainOrClose(res);
         }
+        return;
+      }
+      if (model === 'split-up') {
+        // Each event's bytes in two writes cut inside a character, apart in time so that they arrive as two reads.
+        for (const p of SPLIT_TEXT.match(/.{1,4}/gsu) ?? []) {
+          const bytes = Buffer.from(ev(p, null));
+          const cut = bytes.indexOf(Buffer.from(p)) + 1;
+          res.write(bytes.subarray(0, cut));
+          await new Promise((r) => setTimeout(r, 5));
+          res.write(bytes.subarray(cut));
+        }
+        res.write(ev(null, 'stop'));
+        res.end('data: [DONE]\n\n');
         return;
       }
       if (model === 'endless-up') {

@@ -3,7 +3,7 @@
  * characters) finds the row, the secret (32 random bytes) is checked against its stored SHA-256 — shown once at
  * creation, never stored or shown again. Scopes are permissions from the role table; the key's owner must hold each.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Permission } from './roles.ts';
 
 export interface ApiKey {
@@ -45,7 +45,8 @@ export function parseApiKey(token: string): { id: string; secret: string } | und
 }
 
 export function hashApiSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('base64url');
+  // Every request with a key hashes it: one call, no Hash object (a native object with a weak handle).
+  return hash('sha256', secret, 'base64url');
 }
 
 export function apiSecretMatches(secret: string, storedHash: string): boolean {

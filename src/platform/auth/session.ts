@@ -4,7 +4,7 @@
  * Sessions end at an absolute expiry, after an idle period, on logout, and when the account's privileges change
  * (role, password, second factor): then every other session of the account is revoked and the current one rotated.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 export interface Session {
   id: string;
@@ -34,5 +34,5 @@ export function newSessionToken(): string {
 }
 
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  return hash('sha256', token, 'base64url');
 }
