@@ -10,6 +10,7 @@
  * Run by bench/gateway.ts with `fork`; it sends its URL when ready and closes on `{ cmd: 'exit' }`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect, createServer as createNetServer, type Server } from 'node:net';
 import { type Dispatcher, Pool } from 'undici';
 
 /** A bounded request body: the bench's requests are a few hundred bytes. */
@@ -53,19 +54,40 @@ async function relay(pool: Pool, req: IncomingMessage, res: ServerResponse): Pro
   );
 }
 
+/**
+ * `HEGUI_BENCH_RELAY=tcp`: a relay below HTTP, one upstream connection per client connection and the bytes piped both
+ * ways unparsed — what the hop costs without Node's HTTP stack.
+ */
+function tcpRelay(upstream: URL): Server {
+  return createNetServer((c) => {
+    const u = connect(Number(upstream.port), upstream.hostname);
+    c.setNoDelay(true);
+    u.setNoDelay(true);
+    c.pipe(u).on('error', () => c.destroy());
+    u.pipe(c).on('error', () => u.destroy());
+    c.on('error', () => u.destroy());
+    u.on('error', () => c.destroy());
+  });
+}
+
 if (process.send) {
   process.once('disconnect', () => process.exit(0));
   const upstream = process.argv[2];
   if (!upstream) throw new Error('usage: gateway-relay UPSTREAM_URL');
-  const pool = new Pool(new URL(upstream).origin, { keepAliveTimeout: 4000 });
-  const server = createServer((req, res) => {
-    relay(pool, req, res).catch(() => res.destroy());
-  });
+  const up = new URL(upstream);
+  let server: Server;
+  if (process.env['HEGUI_BENCH_RELAY'] === 'tcp') server = tcpRelay(up);
+  else {
+    const pool = new Pool(up.origin, { keepAliveTimeout: 4000 });
+    server = createServer((req, res) => {
+      relay(pool, req, res).catch(() => res.destroy());
+    });
+  }
   server.listen(0, '127.0.0.1', () => {
     const { port } = server.address() as { port: number };
     process.on('message', (m: { cmd: 'exit' }) => {
       if (m.cmd === 'exit') process.exit(0);
     });
-    process.send!({ ready: `http://127.0.0.1:${port}${new URL(upstream).pathname.replace(/\/$/, '')}` });
+    process.send!({ ready: `http://127.0.0.1:${port}${up.pathname.replace(/\/$/, '')}` });
   });
 }

@@ -184,8 +184,9 @@ export async function run(): Promise<void> {
           `${rounds} rounds pooled (${dt.length} first tokens each way), TTFT ms: ` +
           `direct ${f(pct(dt, 50))} / ${f(pct(dt, 99))}, gateway ${f(pct(gt, 50))} / ${f(pct(gt, 99))}, ` +
           `added ${added(gt, dt)} (p50 / p99)\n` +
-          `  one more Node.js process on the way that does nothing else: a bare relay (bench/gateway-relay.ts: same HTTP ` +
-          `libraries, no compliance work) ${f(pct(rt, 50))} / ${f(pct(rt, 99))}, added ${added(rt, dt)}; the gateway ` +
+          `  one more Node.js process on the way that does nothing else: a bare relay (bench/gateway-relay.ts: ` +
+          `${process.env['HEGUI_BENCH_RELAY'] === 'tcp' ? 'TCP bytes piped, no HTTP' : 'same HTTP libraries, no compliance work'}) ` +
+          `${f(pct(rt, 50))} / ${f(pct(rt, 99))}, added ${added(rt, dt)}; the gateway ` +
           `over the bare relay ${added(gt, rt)}`,
       );
       const added99 = pct(gt, 99) - pct(dt, 99);
