@@ -28,7 +28,6 @@ const STOP_CHECK_MS = 200;
  * hostile upstream makes the gateway hold for one stream.
  */
 const MAX_EVENT_CHARS = 1024 * 1024;
-/** `decode` options for a byte stream cut anywhere: one object for every call. */
 
 type Chunk = Record<string, unknown> & { choices?: unknown };
 interface ChoiceState {
