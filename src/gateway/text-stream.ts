@@ -387,11 +387,6 @@ class TextStream {
 }
 
 /**
- * node:http builds a response's head by concatenation, about thirty string pieces, and keeps it (`_header`) until
- * the response ends. Reading a character of it makes V8 flatten the pieces into one string in place, so a stream
- * open for seconds holds one string rather than thirty (about 0.9 KB less for the collector to copy per stream).
- */
-/**
  * An HTTP/1.1 chunk (RFC 9112 §7.1) holding `s` in UTF-8: size in hex, CRLF, data, CRLF. Encoded into a buffer (from
  * Node's shared pool, as a small one is), not joined into a string: the bytes then live outside the JavaScript heap, and
  * a streaming gateway's young-generation collections, each with a fixed cost, come as often as that heap fills.
@@ -409,6 +404,11 @@ function chunkOf(s: string): Buffer {
   return b;
 }
 
+/**
+ * node:http builds a response's head by concatenation, about thirty string pieces, and keeps it (`_header`) until
+ * the response ends. Reading a character of it makes V8 flatten the pieces into one string in place, so a stream
+ * open for seconds holds one string rather than thirty (about 0.9 KB less for the collector to copy per stream).
+ */
 function flattenHead(raw: { _header?: unknown }): void {
   if (typeof raw._header === 'string') raw._header.charCodeAt(0);
 }
