@@ -3,6 +3,7 @@
  */
 import './label/codecs/index.ts';
 
+export { sha256Hex } from './digest.ts';
 export { HeguiError, type HeguiErrorCode, isHeguiError } from './errors.ts';
 // Review engine, images (PDQ, multi-index hash, SHA-256 bank) and identity validators (Provisions Art. 9, 10).
 export { type BirthDateProblem, checkBirthDate } from './identity/birth-date.ts';
@@ -268,7 +269,7 @@ export {
   type ImageReviewOptions,
   reviewImage,
 } from './review/image/review-image.ts';
-export { Sha256Bank, sha256Hex } from './review/image/sha256-bank.ts';
+export { Sha256Bank } from './review/image/sha256-bank.ts';
 export type { ImageAction, ImageHit, ImageLibraryEntry } from './review/image/types.ts';
 
 // Review engine, text side (Provisions Art. 10): normaliser, automaton, feature library, decision, streaming.

@@ -6,8 +6,9 @@
  * transaction. Blocked inputs are judged requests for enforcement (strikes); "review" decisions go to the human
  * review queue.
  */
-import { hash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { sha256Hex } from '../digest.ts';
 import { isHeguiError } from '../errors.ts';
 import { actorRef } from '../platform/actor.ts';
 import type { AuditLog } from '../platform/audit/audit-log.ts';
@@ -91,9 +92,6 @@ export interface AdmitRequest {
   /** For a face or voice edit: the person edited (their consent record's `subjectRef`) and the use. */
   consent?: { subject: string | undefined; use: string };
 }
-
-/** One call, no Hash object: a native object per hash would be one more weak handle for the collector to process. */
-export const sha256Hex = (b: string | Uint8Array): string => hash('sha256', b, 'hex');
 
 const SQLITE_RECORDS_PER_TRANSACTION = 16;
 

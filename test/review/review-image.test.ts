@@ -4,11 +4,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
+import { sha256Hex } from '../../src/digest.ts';
 import { hash256ToHex } from '../../src/review/image/hash256.ts';
 import { hashImage } from '../../src/review/image/hasher.ts';
 import { ImageLibrary } from '../../src/review/image/library.ts';
 import { reviewImage } from '../../src/review/image/review-image.ts';
-import { Sha256Bank, sha256Hex } from '../../src/review/image/sha256-bank.ts';
+import { Sha256Bank } from '../../src/review/image/sha256-bank.ts';
 import type { ImageLibraryEntry } from '../../src/review/image/types.ts';
 import { SKIP_PDQ, TESTDATA } from './pdq-fixtures.ts';
 

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { sha256Hex } from '../../digest.ts';
 import { HeguiError, isHeguiError } from '../../errors.ts';
 import type { LabelValue } from '../../label/aigc/record.ts';
 import { AUDIO_LABEL_POSITIONS, type AudioLabelPosition } from '../../label/explicit/audio/label-audio.ts';
@@ -22,7 +23,6 @@ import {
   type LabellingPolicy,
   loadPolicy,
   overrideExplicit,
-  sha256Hex,
 } from '../../label/policy/policy.ts';
 import { checkServiceType, prepareService } from '../../label/policy/prepare.ts';
 import { checkRecipient, pseudonymiseRecipient, type RecipientKey } from '../../label/policy/record.ts';

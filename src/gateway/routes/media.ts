@@ -4,10 +4,11 @@
  * an unlabelled upstream URL never reaches the client; a `url` response points at the gateway itself.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sha256Hex } from '../../digest.ts';
 import { type ReviewDecision, type ReviewResult, stricter } from '../../review/decision.ts';
 import type { GatewayContext } from '../context.ts';
 import { GatewayError, OUTPUT_BLOCKED_MESSAGE } from '../openai-error.ts';
-import { type Admission, sha256Hex } from '../pipeline.ts';
+import type { Admission } from '../pipeline.ts';
 import { clientGone, type Json, jsonBody, requireString } from '../request.ts';
 import { callUpstream, readBody, readJson } from '../upstream-call.ts';
 import type { Route } from '../upstreams.ts';

@@ -1,11 +1,11 @@
 /** /v1/chat/completions and /v1/completions: review in, upstream, review out, explicit label, log. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sha256Hex } from '../../digest.ts';
 import { labelText } from '../../label/explicit/text/label-text.ts';
 import type { ReviewDecision, ReviewResult } from '../../review/decision.ts';
 import { stricter } from '../../review/decision.ts';
 import type { GatewayContext } from '../context.ts';
 import { GatewayError, OUTPUT_BLOCKED_MESSAGE } from '../openai-error.ts';
-import { sha256Hex } from '../pipeline.ts';
 import { clientGone, type Json, jsonBody, messagesText, promptText } from '../request.ts';
 import { streamText } from '../text-stream.ts';
 import { callUpstream, readJson } from '../upstream-call.ts';

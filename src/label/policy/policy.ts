@@ -3,7 +3,6 @@
  * `defaults`, then its `services.<type>`. Every value is checked by the rule of the renderer that will use it, so a
  * policy that loads is one every file can be labelled with; every problem is reported at once, with its path.
  */
-import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { HeguiError, isHeguiError } from '../../errors.ts';
@@ -277,8 +276,6 @@ export function canonicalJson(v: unknown): string {
   }
   return JSON.stringify(v);
 }
-
-export const sha256Hex = (s: string | Uint8Array): string => createHash('sha256').update(s).digest('hex');
 
 /** Run-level changes to the explicit label's look (the CLI's `--explicit-text` and `--position`). */
 export interface ExplicitOverrides {

@@ -1,8 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
+import { sha256Hex } from '../../digest.ts';
 import { HeguiError, isHeguiError } from '../../errors.ts';
 import { loadPrompt } from '../explicit/audio/prompt.ts';
 import { type LabelSigner, loadPrivateKey } from '../security/keys.ts';
-import { canonicalJson, type LabellingPolicy, type ServicePolicy, sha256Hex } from './policy.ts';
+import { canonicalJson, type LabellingPolicy, type ServicePolicy } from './policy.ts';
 import { isServiceType, SERVICE_TYPES, type ServiceType } from './service-types.ts';
 
 /** A service's policy with what it refers to loaded and checked once: the signing key, the spoken prompt. */

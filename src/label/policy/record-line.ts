@@ -2,8 +2,9 @@
  * A line of the Art. 9 records file read back (Labelling Measures Art. 9), for copying into the tamper-evident log.
  * The known fields are checked as they are written; fields added later under `version` 1 are kept, not refused.
  */
-import { createHash } from 'node:crypto';
+
 import { z } from 'zod';
+import { sha256Hex } from '../../digest.ts';
 import { HeguiError } from '../../errors.ts';
 import { RECORD_TYPE, type UnlabelledDeliveryRecord } from './record.ts';
 import { SERVICE_TYPES } from './service-types.ts';
@@ -59,6 +60,6 @@ export function parseRecordLine(line: string): ParsedRecord {
   }
   // The record as written (checked, not rebuilt), so its fields keep their order and later fields are kept.
   const record = json as UnlabelledDeliveryRecord;
-  const id = r.data.id ?? `sha256-${createHash('sha256').update(line, 'utf8').digest('hex')}`;
+  const id = r.data.id ?? `sha256-${sha256Hex(line)}`;
   return { id, record };
 }

@@ -4,7 +4,8 @@
  * due time from its category's deadline in working days; a scheduled check escalates open complaints shortly before
  * that and marks them overdue after it. Every write appends its audit event in the same transaction.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '../../digest.ts';
 import { HeguiError } from '../../errors.ts';
 import type { Store, StoreTransaction } from '../../store/index.ts';
 import { newId } from '../../store/index.ts';
@@ -34,7 +35,7 @@ export interface ComplaintStats {
 }
 
 const dbOf = (x: StoreTransaction | Store['db']) => x as unknown as ComplaintDb;
-const hashToken = (t: string) => createHash('sha256').update(t).digest('hex');
+const hashToken = sha256Hex;
 // Crockford base32 without I, L, O, U: receipts are read out on the phone.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 

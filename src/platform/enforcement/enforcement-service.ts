@@ -3,8 +3,9 @@
  * too. Every action records its reason, evidence, rule and actor, tells the user (a notice they can read) and can be
  * appealed; every write appends its audit event in the same transaction.
  */
-import { createHash } from 'node:crypto';
+
 import { sql } from 'kysely';
+import { sha256Hex } from '../../digest.ts';
 import { HeguiError } from '../../errors.ts';
 import type { Store, StoreTransaction } from '../../store/index.ts';
 import { newId } from '../../store/index.ts';
@@ -223,7 +224,7 @@ export class EnforcementService {
         until: action.until_at,
         reason: action.reason,
         rule: action.rule,
-        evidenceSha256: createHash('sha256').update(action.evidence).digest('hex'),
+        evidenceSha256: sha256Hex(action.evidence),
         automatic,
         noticeId: notice.id,
       },

@@ -5,7 +5,7 @@
  * through the configured notifiers, every account the generation log shows received that content. Each case exports as
  * one record. Writes append their audit events in the same transaction.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../digest.ts';
 import { HeguiError } from '../../errors.ts';
 import type { Store, StoreTransaction } from '../../store/index.ts';
 import { newId } from '../../store/index.ts';
@@ -141,7 +141,7 @@ export class RumourService {
         type: 'rumour.notice.published',
         actor: actorRef(actor),
         subject: `rumour:${id}`,
-        payload: { noticeSha256: createHash('sha256').update(notice).digest('hex') },
+        payload: { noticeSha256: sha256Hex(notice) },
       });
     });
     await this.notify(actor, id);

@@ -3,13 +3,13 @@
  * PDQ matches of the image and its seven rotations/flips at Hamming distance ≤ 31 (content-safety.md §3.5).
  */
 import { readFile } from 'node:fs/promises';
+import { sha256Hex } from '../../digest.ts';
 import { HeguiError } from '../../errors.ts';
 import { type DecodeOptions, decodeLuma } from './decode.ts';
 import { DIHEDRAL } from './dihedral.ts';
 import { hash256ToHex } from './hash256.ts';
 import { DEFAULT_MIN_QUALITY, type ImageLibrary } from './library.ts';
 import { dihedralHashes, pdqFromLuma } from './pdq.ts';
-import { sha256Hex } from './sha256-bank.ts';
 import type { ImageHit } from './types.ts';
 
 /** PDQ's recommended match threshold: 31 of 256 bits. */

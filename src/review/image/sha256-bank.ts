@@ -2,16 +2,11 @@
  * Exact-match bank of SHA-256 file digests: catches byte-identical copies of a known file, including files PDQ
  * cannot hash (undecodable or featureless images) and non-image media.
  */
-import { createHash } from 'node:crypto';
 
 const HEX = /^[0-9a-fA-F]{64}$/;
 
 export function isSha256Hex(hex: string): boolean {
   return HEX.test(hex);
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 export class Sha256Bank {
