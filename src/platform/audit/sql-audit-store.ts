@@ -7,6 +7,7 @@ import { HeguiError } from '../../errors.ts';
 import type { DialectCapabilities } from '../../store/dialect/capabilities.ts';
 import type { AuditEntryTable, AuditNodeTable } from '../../store/schema/audit-tables.ts';
 import type { StoreSchema } from '../../store/schema/index.ts';
+import { SqlTexts } from '../../store/sql-texts.ts';
 import { executeIn } from '../../store/transaction.ts';
 import type { SignedCheckpoint } from './checkpoint.ts';
 import { decodeFrontier, encodeFrontier } from './merkle/frontier.ts';
@@ -37,29 +38,17 @@ const ENTRY_COLUMNS = [
 ] as const satisfies readonly (keyof EntryRow)[];
 
 export class SqlAuditStore {
-  /**
-   * SQL text of the statements every append runs, built once with Kysely and then executed with fresh parameters:
-   * building a query costs more than running it on SQLite.
-   */
-  readonly #compiled = new Map<string, string>();
+  /** SQL text of the statements every append runs (one per node batch size among them). */
+  readonly #texts = new SqlTexts(600);
 
   constructor(
     readonly db: Db,
     readonly dialect: DialectCapabilities,
   ) {}
 
-  #sql(key: string, build: () => string): string {
-    let text = this.#compiled.get(key);
-    if (text === undefined) {
-      text = build();
-      if (this.#compiled.size < 600) this.#compiled.set(key, text);
-    }
-    return text;
-  }
-
   /** Read the head, locking it until the transaction ends (the one place appends are serialised). */
   async lockHead(trx: Db): Promise<LogHead> {
-    const text = this.#sql('lockHead', () => {
+    const text = this.#texts.get('lockHead', () => {
       const q = trx.selectFrom('audit_head').selectAll().where('id', '=', 1);
       return (this.dialect.supportsForUpdate ? q.forUpdate() : q).compile().sql;
     });
@@ -72,7 +61,7 @@ export class SqlAuditStore {
   }
 
   async writeHead(trx: Db, head: LogHead): Promise<void> {
-    const text = this.#sql(
+    const text = this.#texts.get(
       'writeHead',
       () =>
         trx
@@ -85,18 +74,20 @@ export class SqlAuditStore {
     await executeIn(trx, CompiledQuery.raw(text, params));
   }
 
-  #insertEntrySql: string | undefined;
-
   /** The hot path of every platform write: the statement is compiled once (columns in ENTRY_COLUMNS order). */
   async insertEntry(trx: Db, row: EntryRow): Promise<void> {
-    this.#insertEntrySql ??= trx
-      .insertInto('audit_entry')
-      .values(Object.fromEntries(ENTRY_COLUMNS.map((c) => [c, row[c]])) as unknown as EntryRow)
-      .compile().sql;
+    const text = this.#texts.get(
+      'insertEntry',
+      () =>
+        trx
+          .insertInto('audit_entry')
+          .values(Object.fromEntries(ENTRY_COLUMNS.map((c) => [c, row[c]])) as unknown as EntryRow)
+          .compile().sql,
+    );
     await executeIn(
       trx,
       CompiledQuery.raw(
-        this.#insertEntrySql,
+        text,
         ENTRY_COLUMNS.map((c) => row[c]),
       ),
     );
@@ -106,7 +97,7 @@ export class SqlAuditStore {
     const per = Math.min(500, Math.floor(this.dialect.maxParameters / 2));
     for (let i = 0; i < rows.length; i += per) {
       const chunk = rows.slice(i, i + per);
-      const text = this.#sql(
+      const text = this.#texts.get(
         `insertNodes:${chunk.length}`,
         () =>
           trx

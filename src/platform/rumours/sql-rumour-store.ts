@@ -1,5 +1,6 @@
 /** The generation log and rumour tables (migration 0012_rumours) and their queries. */
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { SqlTexts } from '../../store/sql-texts.ts';
 import { executeIn } from '../../store/transaction.ts';
 
 export const LINK_KINDS = ['content_id', 'content_hash', 'produce_id'] as const;
@@ -50,17 +51,15 @@ const COLUMN: Record<LinkKind, 'content_id' | 'content_hash' | 'produce_id'> = {
 
 /** The store interface of the slice; `SqlRumourStore` implements it on both dialects. */
 export class SqlRumourStore {
-  /** INSERT texts by the columns given, built once: the gateway writes a row per answer. */
-  readonly #insertGeneration = new Map<string, string>();
+  /** INSERT texts by the columns given: the gateway writes a row per answer. */
+  readonly #insertGeneration = new SqlTexts(16);
 
   async insertGeneration(db: RumourDb, g: GenerationRow) {
     const columns = Object.keys(g) as (keyof GenerationRow)[];
-    const key = columns.join(',');
-    let text = this.#insertGeneration.get(key);
-    if (text === undefined) {
-      text = db.insertInto('generation_log').values(g).compile().sql;
-      if (this.#insertGeneration.size < 16) this.#insertGeneration.set(key, text);
-    }
+    const text = this.#insertGeneration.get(
+      columns.join(','),
+      () => db.insertInto('generation_log').values(g).compile().sql,
+    );
     await executeIn(
       db,
       CompiledQuery.raw(
