@@ -285,13 +285,15 @@ function libraryOfQueue(ref: LibraryRef): { version: number; contentHash: string
   return 'version' in ref ? ref : null;
 }
 
+type HitRef = { entryId: string; riskCode: string; action: string; count: number };
+
 /**
  * Entry ids and risk codes only: never the matched text (it may be personal data), never shown to the user. One per
  * entry, with how many times it matched: a record's size stays bounded by the library, not by the text (a long input
  * can hold a term thousands of times).
  */
-function hitRefs(hits: ReviewResult['hits']): { entryId: string; riskCode: string; action: string; count: number }[] {
-  const byEntry = new Map<string, { entryId: string; riskCode: string; action: string; count: number }>();
+function hitRefs(hits: ReviewResult['hits']): HitRef[] {
+  const byEntry = new Map<string, HitRef>();
   for (const h of hits) {
     const ref = byEntry.get(h.entryId);
     if (ref) ref.count++;

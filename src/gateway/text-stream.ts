@@ -233,9 +233,9 @@ class TextStream {
    *
    * Straight to the client's socket, as one buffer with its HTTP/1.1 chunk framing (`chunkOf`), where `res.write` would
    * queue three pieces and a write request for each: a stream writes an event per token, and that queueing was a sixth
-   * of what the gateway allocated while streaming. The head went before (`flushHeaders`)
-   * and `res.end()` writes the last chunk, so the socket sees the same bytes. Through `res.write` while the response
-   * has no socket of its own (a pipelined request waiting for the one before it).
+   * of what the gateway allocated while streaming. The head went before (`flushHeaders`) and `res.end()` writes the last
+   * chunk, so the socket sees the same bytes. Through `res.write` while the response has no socket of its own (a
+   * pipelined request waiting for the one before it).
    */
   #write(s: string): Promise<void> | undefined {
     const raw = this.#raw;

@@ -281,8 +281,7 @@ export function coocHit(
 ): TextHit | undefined {
   const rule = lib.header.cooccurrence[y.rule]!;
   if (!latest || y.start - latest.end > rule.window) return undefined;
-  const best = latest;
-  const span = { start: Math.min(best.start, y.start), end: Math.max(best.end, y.end) };
+  const span = { start: Math.min(latest.start, y.start), end: Math.max(latest.end, y.end) };
   return {
     kind: 'text',
     entryId: rule.id,

@@ -172,8 +172,7 @@ function behind(n: Node, k: number): number {
 
 const isLookbehind = (open: string) => open.startsWith('(?<=') || open.startsWith('(?<!');
 
-const isLook = (open: string) =>
-  open.startsWith('(?=') || open.startsWith('(?!') || open.startsWith('(?<=') || open.startsWith('(?<!');
+const isLook = (open: string) => open.startsWith('(?=') || open.startsWith('(?!') || isLookbehind(open);
 
 function render(n: Node, k: number): string {
   switch (n.t) {
