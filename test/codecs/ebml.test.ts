@@ -182,13 +182,11 @@ describe('matroska: bounds', () => {
     assert.ok((await warningCodes(deep)).includes('oversize'));
   });
 
-  it('a huge number of tiny level-1 elements ends in oversize, in bounded time', async () => {
+  it('a huge number of tiny level-1 elements ends in oversize: the walk counts elements, not only bytes', async () => {
     const voids = tinyVoids(420_000);
     const bad = file([info(), voids, tags(tag(simpleTag('AIGC', aigc(other))))]);
-    const t0 = Date.now();
     await refuses(bad, 'oversize');
     assert.ok((await warningCodes(bad)).includes('oversize'));
-    assert.ok(Date.now() - t0 < 20_000, 'walking tiny elements took too long');
   });
 
   it('many tiny elements below the bound are walked and the label after them found', async () => {

@@ -139,7 +139,7 @@ forEachDialect('feature library governance', (ctx) => {
     clock.aheadMs = 8 * 86_400_000;
     try {
       const stop = h.g.library.startStalenessCheck((a) => alerts.push(a.alert!.code));
-      for (let k = 0; k < 200 && alerts.length === 0; k++) await new Promise((r) => setTimeout(r, 10));
+      for (let k = 0; k < 1000 && alerts.length === 0; k++) await new Promise((r) => setTimeout(r, 10));
       stop();
     } finally {
       clock.aheadMs = 0;
