@@ -6,3 +6,6 @@
 import { hash } from 'node:crypto';
 
 export const sha256Hex = (data: string | Uint8Array): string => hash('sha256', data, 'hex');
+
+/** SHA-256 as unpadded base64url: the stored form of API-key secrets and session tokens, hashed on every request. */
+export const sha256Base64url = (data: string | Uint8Array): string => hash('sha256', data, 'base64url');

@@ -2,7 +2,6 @@
  * A line of the Art. 9 records file read back (Labelling Measures Art. 9), for copying into the tamper-evident log.
  * The known fields are checked as they are written; fields added later under `version` 1 are kept, not refused.
  */
-
 import { z } from 'zod';
 import { sha256Hex } from '../../digest.ts';
 import { HeguiError } from '../../errors.ts';

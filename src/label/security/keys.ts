@@ -1,5 +1,4 @@
 import {
-  createHash,
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
@@ -7,6 +6,7 @@ import {
   sign as nodeSign,
   verify as nodeVerify,
 } from 'node:crypto';
+import { sha256Hex } from '../../digest.ts';
 import { HeguiError } from '../../errors.ts';
 import {
   type AlgorithmId,
@@ -60,7 +60,7 @@ export interface LabelSigner {
   sign(message: Uint8Array): Promise<Uint8Array>;
 }
 
-const keyId = (spki: Uint8Array): string => createHash('sha256').update(spki).digest('hex').slice(0, 16);
+const keyId = (spki: Uint8Array): string => sha256Hex(spki).slice(0, 16);
 
 const isSm2 = (a: AlgorithmId): boolean =>
   a.oid === OID.sm2Curve || (a.oid === OID.ecPublicKey && a.param === OID.sm2Curve);

@@ -6,9 +6,10 @@
  * SM2 is not offered yet: Node's OpenSSL signs an SM2-curve key with ECDSA, which is not the SM2 signature of
  * GB/T 32918.2, so it needs the SM2 implementation of the label signatures (src/label/security) once that is shared.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { sha256Hex } from '../../digest.ts';
 import { HeguiError } from '../../errors.ts';
 
 export type SignatureAlgorithm = 'ed25519';
@@ -22,7 +23,7 @@ export interface CheckpointSigner {
 
 export function keyIdOf(publicKey: KeyObject): string {
   const spki = publicKey.export({ type: 'spki', format: 'der' });
-  return createHash('sha256').update(spki).digest().subarray(0, 8).toString('hex');
+  return sha256Hex(spki).slice(0, 16);
 }
 
 export function signerFromPrivateKey(privateKey: KeyObject): CheckpointSigner {

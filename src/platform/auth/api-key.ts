@@ -3,7 +3,8 @@
  * characters) finds the row, the secret (32 random bytes) is checked against its stored SHA-256 — shown once at
  * creation, never stored or shown again. Scopes are permissions from the role table; the key's owner must hold each.
  */
-import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { sha256Base64url } from '../../digest.ts';
 import type { Permission } from './roles.ts';
 
 export interface ApiKey {
@@ -45,8 +46,7 @@ export function parseApiKey(token: string): { id: string; secret: string } | und
 }
 
 export function hashApiSecret(secret: string): string {
-  // Every request with a key hashes it: one call, no Hash object (a native object with a weak handle).
-  return hash('sha256', secret, 'base64url');
+  return sha256Base64url(secret);
 }
 
 export function apiSecretMatches(secret: string, storedHash: string): boolean {

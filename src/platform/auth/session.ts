@@ -4,7 +4,8 @@
  * Sessions end at an absolute expiry, after an idle period, on logout, and when the account's privileges change
  * (role, password, second factor): then every other session of the account is revoked and the current one rotated.
  */
-import { hash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256Base64url } from '../../digest.ts';
 
 export interface Session {
   id: string;
@@ -34,5 +35,5 @@ export function newSessionToken(): string {
 }
 
 export function hashToken(token: string): string {
-  return hash('sha256', token, 'base64url');
+  return sha256Base64url(token);
 }

@@ -3,7 +3,6 @@
  * too. Every action records its reason, evidence, rule and actor, tells the user (a notice they can read) and can be
  * appealed; every write appends its audit event in the same transaction.
  */
-
 import { sql } from 'kysely';
 import { sha256Hex } from '../../digest.ts';
 import { HeguiError } from '../../errors.ts';

@@ -2,7 +2,7 @@
  * The compiled library as bytes: the artifact a service loads at start (or on a library update) in milliseconds,
  * identified by the SHA-256 of its bytes. The header names the library version (its content hash) it was built from.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../digest.ts';
 import { HeguiError, malformed } from '../../errors.ts';
 import type { Automaton } from '../automaton/automaton.ts';
 import { packSections, type Section, StringPool, unpackSections } from '../automaton/sections.ts';
@@ -59,7 +59,7 @@ export function serialiseLibrary(lib: CompiledLibrary): Uint8Array {
 }
 
 export function artifactHash(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return sha256Hex(bytes);
 }
 
 export function isCompiledLibrary(bytes: Uint8Array): boolean {

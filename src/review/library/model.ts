@@ -4,7 +4,7 @@
  * entries sorted by id, no insignificant whitespace), so two parties can tell whether they hold the same library.
  * Storage lives elsewhere (a file here, a database in the platform); this module only defines and checks the record.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../digest.ts';
 import { HeguiError } from '../../errors.ts';
 import { MAX_MATCH_LIMIT, regexBounds } from '../regex/bounds.ts';
 import { REGEX_PROBLEMS, regexProblem, splitRegexPattern } from '../regex/safety.ts';
@@ -150,7 +150,7 @@ export function canonicalVersion(v: Omit<FeatureLibraryVersion, 'contentHash'>):
 }
 
 export function hashVersion(v: Omit<FeatureLibraryVersion, 'contentHash'>): string {
-  return createHash('sha256').update(canonicalVersion(v)).digest('hex');
+  return sha256Hex(canonicalVersion(v));
 }
 
 export function createLibrary(name: string): FeatureLibrary {
@@ -196,7 +196,7 @@ export function verifyVersion(v: FeatureLibraryVersion): boolean {
 
 /** A stable id for an imported entry without one: kind and pattern hashed, so re-imports keep their ids. */
 export function entryIdFor(kind: PatternKind, pattern: string): string {
-  return `${kind === 'term' ? 't' : kind === 'regex' ? 'r' : 'i'}-${createHash('sha256').update(`${kind}\u0000${pattern}`).digest('hex').slice(0, 16)}`;
+  return `${kind === 'term' ? 't' : kind === 'regex' ? 'r' : 'i'}-${sha256Hex(`${kind}\u0000${pattern}`).slice(0, 16)}`;
 }
 
 /** Default variant kinds: initials are opt-in (3–4 letter initials collide with ordinary English words). */
